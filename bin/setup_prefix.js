@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Flatcar's command name: the same as `prefixkit prefix setup`.
+import { main } from '../dist/cli/main.js';
+
+await main(['prefix', 'setup', ...process.argv.slice(2)], 'setup_prefix');
