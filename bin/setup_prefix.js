@@ -2,4 +2,4 @@
 // Flatcar's command name: the same as `prefixkit prefix setup`.
 import { main } from '../dist/cli/main.js';
 
-await main(['prefix', 'setup', ...process.argv.slice(2)], 'setup_prefix');
+await main(process.argv.slice(2), 'setup_prefix');

@@ -258,7 +258,7 @@ async function gpkgImage(path: string): Promise<{ member: string; compression: C
   const corrupt = (why: string) => new Failure(`${path} is not a valid gpkg binary package (${why}); rebuild it (emerge --buildpkg or quickpkg)`);
   let listing: string;
   try {
-    listing = await capture(['tar', '-t', '-f', path], { env: { LC_ALL: 'C' } });
+    listing = await capture(['tar', '-t', '-f', path], { env: { ...process.env, LC_ALL: 'C' } });
   } catch (e) {
     if (!(e instanceof CommandFailed)) throw e;
     throw corrupt(`tar cannot list it: ${e.stderrTail.split('\n')[0] || e.message}`);

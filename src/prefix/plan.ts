@@ -118,7 +118,7 @@ function wrappersStep(cfg: PrefixConfig, rec: SetupRecorder): Step {
     name: 'wrappers', title: `Generating the Portage wrappers in ${cfg.wrapperDir}`,
     actions: [
       { kind: 'task', describe: 'record the wrappers, for --uninstall', run: async () => { for (const [p] of wrappers) await rec.addWrapper(p); } },
-      ...wrappers.map(([path, content]): Action => ({ kind: 'write', path, content, mode: 0o755 })),
+      ...wrappers.map(([path, content]): Action => ({ kind: 'write', path, content, mode: 0o755, brief: true })),
     ],
   };
 }

@@ -27,7 +27,7 @@ export function checkEprefix(eprefix: string): string | undefined {
   if (normal !== eprefix) throw new UsageError(`EPREFIX "${eprefix}" is not normalised: use "${normal}"`);
   if (eprefix === '/') throw new UsageError('EPREFIX must not be "/": a prefix lives in its own directory, e.g. /usr/local/python');
   if (SYSTEM_DIRS.has(eprefix))
-    throw new UsageError(`EPREFIX "${eprefix}" is a system directory: use a directory of its own, e.g. ${eprefix}/python`);
+    throw new UsageError(`EPREFIX "${eprefix}" is a system directory: give the prefix a directory of its own, e.g. /usr/local/<name> or /opt/<name>`);
   if (!eprefix.startsWith('/usr/') && !eprefix.startsWith('/opt/'))
     return `EPREFIX "${eprefix}" is outside /usr and /opt: a systemd-sysext image cannot carry it`;
   return undefined;

@@ -11,7 +11,11 @@ import { shellLine } from './shell.js';
 /** One thing a step does. Everything but `task` is plain data; a task carries its own description. */
 export type Action =
   | { readonly kind: 'mkdir'; readonly path: string }
-  | { readonly kind: 'write'; readonly path: string; readonly content: string; readonly mode?: number }
+  | {
+      readonly kind: 'write'; readonly path: string; readonly content: string; readonly mode?: number;
+      /** Generated code too long to read in a plan: the text shows the path, JSON has the content. */
+      readonly brief?: boolean;
+    }
   | { readonly kind: 'copy'; readonly from: string; readonly to: string; readonly exclude?: readonly string[] }
   | { readonly kind: 'symlink'; readonly path: string; readonly target: string }
   | {
@@ -102,7 +106,7 @@ async function perform(action: Action, log: Log): Promise<void> {
 export function describeAction(a: Action): string {
   switch (a.kind) {
     case 'mkdir': return `mkdir -p ${a.path}`;
-    case 'write': return `write ${a.path}${a.mode !== undefined ? ` (mode ${a.mode.toString(8)})` : ''}`;
+    case 'write': return `write ${a.path}${a.mode !== undefined ? ` (mode ${a.mode.toString(8)})` : ''}${a.brief ? `, ${a.content.split('\n').length - 1} lines` : ''}`;
     case 'copy': return `copy ${a.from}/ -> ${a.to}/${a.exclude?.length ? ` (without ${a.exclude.join(', ')})` : ''}`;
     case 'symlink': return `ln -sfT ${a.target} ${a.path}`;
     case 'run': return `run ${a.unset?.length ? `env ${a.unset.map((k) => `-u ${k}`).join(' ')} ` : ''}${shellLine(a.argv, a.env)}${a.logFile ? `  (log: ${a.logFile})` : ''}`;
@@ -117,7 +121,7 @@ export function formatPlan(plan: Plan, withContents = true): string {
     out.push('', `${i + 1}. ${step.name}: ${step.title}`);
     for (const a of step.actions) {
       out.push(`   - ${describeAction(a)}`);
-      if (withContents && a.kind === 'write') out.push(...a.content.replace(/\n$/, '').split('\n').map((l) => `       | ${l}`));
+      if (withContents && a.kind === 'write' && !a.brief) out.push(...a.content.replace(/\n$/, '').split('\n').map((l) => `       | ${l}`));
     }
   }
   return `${out.join('\n')}\n`;

@@ -100,7 +100,7 @@ describe('wrapper text', () => {
     const cfg = config(board);
     for (const tool of PORTAGE_TOOLS) {
       const kind = tool === 'emerge' ? 'emerge' : tool === 'ebuild' ? 'ebuild' : 'tool';
-      const text = expected(`${kind}-${board}.sh`).replaceAll('@TOOL@', tool);
+      const text = expected(`${kind}.sh`).replaceAll('@TOOL@', tool).replaceAll('@BOARD@', board);
       expect(renderWrapper(tool, cfg), `${tool}-prefix-python-${board}`).toBe(text);
     }
   });
@@ -146,7 +146,8 @@ describe('setup plan', () => {
     expect(text).toContain('Plan: prefix python (amd64-usr, EPREFIX /usr/local/python)\n');
     expect(text).toContain('\n4. bootstrap-staging: Bootstrapping the staging root /build/prefix-amd64-usr/python/root with cross-boss\n');
     expect(text).toContain(`   - run env -u ROOT -u SYSROOT -u PORTAGE_CONFIGROOT EPREFIX=/usr/local/python ${S}/cross-boss/bin/cb-bootstrap /build/prefix-amd64-usr/python/root  (log: /build/prefix-amd64-usr/python/logs/cb-bootstrap.log)\n`);
-    expect(text).toContain(`   - write ${S}/wrappers/emerge-prefix-python-amd64-usr (mode 755)\n       | #!/bin/bash\n`);
+    const lines = renderWrapper('emerge', config('amd64-usr')).split('\n').length - 1;
+    expect(text).toContain(`   - write ${S}/wrappers/emerge-prefix-python-amd64-usr (mode 755), ${lines} lines\n   - write ${S}/wrappers/ebuild-prefix-python-amd64-usr`);
     expect(text).toContain('       | EMERGE_DEFAULT_OPTS="--usepkgonly"\n');
   });
 });
