@@ -22,9 +22,13 @@ export interface PrefixRepos {
 }
 
 export async function findRepos(reposDir: string, customOverlays: readonly string[]): Promise<PrefixRepos> {
+  // One after the other, so that the error names the first missing repo, every time.
   const at = (key: keyof typeof REPO_DIRS) => readRepo(join(reposDir, REPO_DIRS[key]), `--repos_dir "${reposDir}"`);
-  const [main, flatcar, prefix] = await Promise.all([at('main'), at('flatcar'), at('prefix')]);
-  const custom = await Promise.all(customOverlays.map((dir) => readRepo(dir, '--custom_ebuild_overlays')));
+  const main = await at('main');
+  const flatcar = await at('flatcar');
+  const prefix = await at('prefix');
+  const custom: Repo[] = [];
+  for (const dir of customOverlays) custom.push(await readRepo(dir, '--custom_ebuild_overlays'));
   const names = new Map<string, string>();
   for (const repo of [main, flatcar, prefix, ...custom]) {
     const other = names.get(repo.name);

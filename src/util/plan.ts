@@ -92,6 +92,7 @@ async function perform(action: Action, log: Log): Promise<void> {
     }
     case 'run': {
       if (action.logFile) await mkdir(dirname(action.logFile), { recursive: true });
+      log.info(`$ ${shellLine(action.argv, action.env)}`);
       const env = { ...process.env, ...action.env };
       for (const k of action.unset ?? []) delete env[k];
       await run(action.argv, { env, label: action.label, logFile: action.logFile, log });
