@@ -9,14 +9,14 @@ import { probeHost } from './host.js';
 import { listManifests, loadManifest, type Manifest } from './manifest.js';
 import { planSetup } from './plan.js';
 import { setupPrefix } from './setup.js';
-import { planUninstall, uninstallPrefix } from './uninstall.js';
+import { otherPrefixes, planUninstall, uninstallPrefix } from './uninstall.js';
 
 /** setup_prefix: validate, then print the plan (--dry-run) or carry it out. */
 export async function prefixSetupCommand(argv: PrefixCommandArgs, cwd: string): Promise<void> {
   const log = new Log(argv.quiet);
   if (argv.uninstall) {
     const m = await findPrefix(argv, cwd);
-    if (argv.dry_run) return printPlan(planUninstall(m), argv.json);
+    if (argv.dry_run) return printPlan(planUninstall(m, await otherPrefixes(m)), argv.json);
     if (!asRoot()) return;
     await uninstallPrefix(m, log);
     return log.info(`Removed prefix ${m.name} (${m.board}).`);

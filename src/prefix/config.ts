@@ -78,6 +78,7 @@ export async function resolvePrefixConfig(args: PrefixArgs, host: HostFacts, cwd
   };
 }
 
+/** Where prefixkit keeps a prefix's manifest and host-file backups. */
 export const stateDirFor = (scriptsRoot: string, board: string, name: string): string =>
   join(scriptsRoot, '__prefix__', '.prefixkit', board, name);
 

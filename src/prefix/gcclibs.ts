@@ -11,7 +11,8 @@ import type { PrefixConfig } from './config.js';
  */
 export function extractGccLibsStep(cfg: PrefixConfig): Step {
   const eroot = join(cfg.stagingRoot, cfg.eprefix);
-  const query = ['portageq', 'best_visible', eroot, 'installed', 'sys-devel/gcc'];
+  // best_version, not best_visible: an installed GCC counts even when a mask now hides it.
+  const query = ['portageq', 'best_version', eroot, 'sys-devel/gcc'];
   const env = { EPREFIX: cfg.eprefix, ROOT: cfg.stagingRoot, PORTAGE_CONFIGROOT: eroot };
   return {
     name: 'gcc-libs', title: `Extracting GCC's run-time libraries into ${join(cfg.finalRoot, cfg.eprefix, 'usr/lib64')}`,

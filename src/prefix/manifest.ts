@@ -4,6 +4,7 @@ import { Failure } from '../util/errors.js';
 import { pathState, writeAtomic, type PathState } from '../util/fs.js';
 import type { StepMarkers } from '../util/plan.js';
 import type { WrapperContext } from '../wrappers/tools.js';
+import { stateDirFor } from './config.js';
 
 /** A host path prefixkit changed, and what was there before. */
 export interface HostChange {
@@ -47,7 +48,8 @@ export async function loadManifest(stateDir: string): Promise<Manifest | undefin
 
 /** Keeps a manifest on disk in step with what has been done: every change is saved before the next. */
 export class ManifestStore implements StepMarkers {
-  constructor(readonly stateDir: string, readonly m: Manifest) {}
+  /** `others`: the other prefixes of this scripts root, which may share host paths with this one. */
+  constructor(readonly stateDir: string, readonly m: Manifest, private readonly others: readonly Manifest[] = []) {}
 
   save(): Promise<void> {
     return writeAtomic(manifestPath(this.stateDir), `${JSON.stringify(this.m, null, 2)}\n`);
@@ -62,17 +64,22 @@ export class ManifestStore implements StepMarkers {
     await this.save();
   }
 
-  /** Records a host path before it is first changed; later calls keep the original state. */
+  /**
+   * Records a host path before it is first changed; later calls keep the original state. A path
+   * another prefix already changed (the cross sysroot's profile link) gets that prefix's record:
+   * the state before any prefix, which the last prefix to go puts back.
+   */
   async recordHost(path: string): Promise<void> {
     if (this.m.host.some((h) => h.path === path)) return;
-    const before = await pathState(path);
+    const shared = sharedChange(this.others, path);
+    const before = shared ? shared.change.before : await pathState(path);
+    if (before.type === 'other') throw new Failure(`${path} is neither a file, a directory nor a symlink: prefixkit will not replace it`);
     let backup: string | undefined;
     if (before.type === 'file') {
       backup = join('backup', String(this.m.host.length));
       await mkdir(join(this.stateDir, 'backup'), { recursive: true });
-      await copyFile(path, join(this.stateDir, backup));
+      await copyFile(shared ? join(stateDirFor(shared.owner.scriptsRoot, shared.owner.board, shared.owner.name), shared.change.backup!) : path, join(this.stateDir, backup));
     }
-    if (before.type === 'other') throw new Failure(`${path} is neither a file, a directory nor a symlink: prefixkit will not replace it`);
     this.m.host.push({ path, before, ...(backup ? { backup } : {}) });
     await this.save();
   }
@@ -81,6 +88,15 @@ export class ManifestStore implements StepMarkers {
     if (!this.m.wrappers.includes(path)) this.m.wrappers.push(path);
     await this.save();
   }
+}
+
+/** The record of `path` in another prefix's manifest, if any. */
+export function sharedChange(others: readonly Manifest[], path: string): { owner: Manifest; change: HostChange } | undefined {
+  for (const owner of others) {
+    const change = owner.host.find((h) => h.path === path);
+    if (change) return { owner, change };
+  }
+  return undefined;
 }
 
 /** All manifests under a scripts root: the prefixes prefixkit knows. */

@@ -85,7 +85,8 @@ const HOST_ONLY = ['ROOT', 'SYSROOT', 'PORTAGE_CONFIGROOT', 'EPREFIX'];
  */
 function crossSysrootStep(cfg: PrefixConfig, rec: SetupRecorder): Step {
   const dir = join(crossSysrootConfig(cfg), 'repos.conf');
-  const file = join(dir, 'prefixkit.conf');
+  // One file per prefix: prefixes of the same board share the cross sysroot.
+  const file = join(dir, `prefixkit-${cfg.name}.conf`);
   const [, content] = portageFiles(cfg, 'staging').find(([p]) => p.endsWith('/repos.conf/prefixkit.conf'))!;
   const chain = [join('/usr', cfg.chost, 'etc'), crossSysrootConfig(cfg), dir, file];
   return {

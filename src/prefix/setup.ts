@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import { firstMissing } from '../util/fs.js';
 import type { Log } from '../util/log.js';
 import { executePlan, type StepMarkers } from '../util/plan.js';
 import { wrapperName } from '../wrappers/tools.js';
 import type { PrefixConfig } from './config.js';
 import { loadManifest, ManifestStore, type Manifest } from './manifest.js';
 import { planSetup } from './plan.js';
-import { uninstallPrefix } from './uninstall.js';
+import { otherPrefixes, uninstallPrefix } from './uninstall.js';
 
 export interface SetupRun {
   readonly force?: boolean;
@@ -32,7 +31,8 @@ export async function setupPrefix(cfg: PrefixConfig, o: SetupRun): Promise<void>
   if (!o.configOnly && !existsSync(join('/usr', cfg.chost)))
     throw new UsageError(`the cross toolchain sysroot /usr/${cfg.chost} does not exist: run setup_prefix in the Flatcar SDK (or build the ${cfg.chost} toolchain with crossdev)`);
 
-  const store = new ManifestStore(cfg.stateDir, existing ?? await newManifest(cfg));
+  const others = await otherPrefixes(cfg);
+  const store = new ManifestStore(cfg.stateDir, existing ?? await newManifest(cfg, others), others);
   await store.save();
   const resumed = existing ? Object.keys(existing.steps).length : 0;
   if (resumed && !o.configOnly) o.log.info(`Continuing prefix ${cfg.name}: ${resumed} step(s) finished before are skipped`);
@@ -46,13 +46,13 @@ export async function setupPrefix(cfg: PrefixConfig, o: SetupRun): Promise<void>
   closingLines(cfg, o);
 }
 
-async function newManifest(cfg: PrefixConfig): Promise<Manifest> {
+async function newManifest(cfg: PrefixConfig, others: readonly Manifest[]): Promise<Manifest> {
   const trees = [cfg.stagingDir, cfg.finalDir].filter((d) => !existsSync(d));
+  // Parents created on the way (or by another prefix, which shares them) go only when empty.
+  const created = new Set(others.flatMap((o) => o.dirs));
   const dirs: string[] = [];
-  // Parents created on the way belong to nobody in particular: they go only when empty.
   for (const dir of [dirname(cfg.stagingDir), dirname(cfg.finalDir), cfg.wrapperDir, cfg.stateDir]) {
-    const top = await firstMissing(dir);
-    for (let d = dir; top && d.startsWith(top); d = dirname(d)) if (!dirs.includes(d)) dirs.push(d);
+    for (let d = dir; d !== '/' && (!existsSync(d) || created.has(d)); d = dirname(d)) if (!dirs.includes(d)) dirs.push(d);
   }
   return {
     version: 1, name: cfg.name, board: cfg.board, chost: cfg.chost, eprefix: cfg.eprefix, scriptsRoot: cfg.scriptsRoot,

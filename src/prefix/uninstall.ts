@@ -6,19 +6,28 @@ import { pathState } from '../util/fs.js';
 import type { Log } from '../util/log.js';
 import { executePlan, type Action, type Plan } from '../util/plan.js';
 import { stateDirFor } from './config.js';
-import type { HostChange, Manifest } from './manifest.js';
+import { listManifests, sharedChange, type HostChange, type Manifest } from './manifest.js';
 
 /** Removes a prefix: exactly what its manifest records, and puts back every host file it changed. */
 export async function uninstallPrefix(m: Manifest, log: Log): Promise<void> {
-  await executePlan(planUninstall(m), log);
+  await executePlan(planUninstall(m, await otherPrefixes(m)), log);
 }
 
-export function planUninstall(m: Manifest): Plan {
+/** The other prefixes of the same scripts root: host paths they still use are left as they are. */
+export async function otherPrefixes(m: Pick<Manifest, 'scriptsRoot' | 'name' | 'board'>): Promise<Manifest[]> {
+  return (await listManifests(m.scriptsRoot)).filter((o) => o.name !== m.name || o.board !== m.board);
+}
+
+export function planUninstall(m: Manifest, others: readonly Manifest[]): Plan {
   const stateDir = stateDirFor(m.scriptsRoot, m.board, m.name);
+  const restore = (h: HostChange): Action => {
+    const user = sharedChange(others, h.path)?.owner;
+    return user ? { kind: 'task', describe: `keep ${h.path}: prefix ${user.name} (${user.board}) still uses it`, run: async () => {} } : restoreAction(h, stateDir);
+  };
   return {
     title: `remove prefix ${m.name} (${m.board}, EPREFIX ${m.eprefix})`,
     steps: [
-      { name: 'restore-host', title: 'Restoring the host files the prefix changed', actions: [...m.host].reverse().map((h) => restoreAction(h, stateDir)) },
+      { name: 'restore-host', title: 'Restoring the host files the prefix changed', actions: [...m.host].reverse().map(restore) },
       { name: 'remove-wrappers', title: `Removing the wrappers from ${m.wrapperDir}`, actions: m.wrappers.map(removeFileAction) },
       {
         name: 'remove-directories', title: 'Removing the staging and final directories',

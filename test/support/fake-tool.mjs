@@ -28,8 +28,8 @@ function portageq() {
     if (env.FAKE_NOT_PORTAGE_HOST) process.exit(1);
     return console.log(env.FAKE_HOST_DISTDIR ?? '/var/cache/distfiles');
   }
-  if (args[0] === 'best_visible' && args[2] === 'installed') {
-    const [cat, pn] = args[3].split('/');
+  if (args[0] === 'best_version') {
+    const [cat, pn] = args[2].split('/');
     const vdb = join(args[1], 'var/db/pkg', cat);
     const hit = existsSync(vdb) && readdirSync(vdb).filter((d) => d.startsWith(`${pn}-`)).sort().at(-1);
     return console.log(hit ? `${cat}/${hit}` : '');

@@ -54,9 +54,9 @@ describe('setup_prefix end to end (amd64-usr, gpkg, Portage host)', () => {
       { tool: 'emerge', argv: ['--newuse', 'sys-apps/bubblewrap'], env: {}, cwd: h.sr.dir },
       { tool: 'emerge', argv: ['--newuse', '--oneshot', '>=dev-python/gpep517-15'], env: {}, cwd: h.sr.dir },
       { tool: 'cb-bootstrap', argv: [stagingRoot], env: { EPREFIX }, cwd: h.sr.dir },
-      { tool: 'portageq', argv: ['best_visible', eroot, 'installed', 'sys-devel/gcc'], env: { ROOT: stagingRoot, PORTAGE_CONFIGROOT: eroot, EPREFIX }, cwd: h.sr.dir },
-      { tool: 'emerge', argv: ['prefix/prefix-final'], env: stagingEnv, cwd: h.sr.dir },
-      { tool: 'emerge', argv: ['prefix/prefix-final'], env: { ROOT: finalRoot, PORTAGE_CONFIGROOT: finalRoot + EPREFIX, EPREFIX }, cwd: h.sr.dir },
+      { tool: 'portageq', argv: ['best_version', eroot, 'sys-devel/gcc'], env: { ROOT: stagingRoot, PORTAGE_CONFIGROOT: eroot, EPREFIX }, cwd: h.sr.dir },
+      { tool: 'emerge', argv: ['--buildpkg', 'prefix/prefix-final'], env: stagingEnv, cwd: h.sr.dir },
+      { tool: 'emerge', argv: ['--usepkgonly', 'prefix/prefix-final'], env: { ROOT: finalRoot, PORTAGE_CONFIGROOT: finalRoot + EPREFIX, EPREFIX }, cwd: h.sr.dir },
     ]);
   });
 
@@ -99,7 +99,7 @@ Emerging sys-apps/baselayout ...\nEmerging @system ...\nStage complete! :-)\n`);
   });
 
   it('adds the prefix repos to the board\'s cross sysroot only, and records what it found there', () => {
-    expect(readFileSync(join(crossPortage, 'repos.conf/prefixkit.conf'), 'utf8')).toContain(`[prefix]\nlocation = ${h.sr.dir}/repos/prefix-overlay\npriority = 1000\n`);
+    expect(readFileSync(join(crossPortage, 'repos.conf/prefixkit-python.conf'), 'utf8')).toContain(`[prefix]\nlocation = ${h.sr.dir}/repos/prefix-overlay\npriority = 1000\n`);
     // cb-bootstrap re-pointed the cross sysroot profile, as the real one does.
     expect(readlinkSync(join(crossPortage, 'make.profile'))).toBe(join(h.sr.dir, 'repos/gentoo-subset/profiles/default/linux/amd64/23.0/no-multilib/prefix/kernel-3.2+'));
     expect(listTree(h.upper).filter((p) => p.startsWith('aarch64'))).toEqual([]);
@@ -111,7 +111,7 @@ Emerging sys-apps/baselayout ...\nEmerging @system ...\nStage complete! :-)\n`);
         { path: '/usr/x86_64-cros-linux-gnu/etc', before: { type: 'dir', mode: 0o755 } },
         { path: '/usr/x86_64-cros-linux-gnu/etc/portage', before: { type: 'dir', mode: 0o755 } },
         { path: '/usr/x86_64-cros-linux-gnu/etc/portage/repos.conf', before: { type: 'dir', mode: 0o755 } },
-        { path: '/usr/x86_64-cros-linux-gnu/etc/portage/repos.conf/prefixkit.conf', before: { type: 'absent' } },
+        { path: '/usr/x86_64-cros-linux-gnu/etc/portage/repos.conf/prefixkit-python.conf', before: { type: 'absent' } },
         { path: '/usr/x86_64-cros-linux-gnu/etc/portage/make.profile', before: { type: 'symlink', target: '/mnt/host/source/src/third_party/coreos-overlay/profiles/coreos/amd64/sdk' } },
       ],
     });
@@ -126,30 +126,43 @@ Emerging sys-apps/baselayout ...\nEmerging @system ...\nStage complete! :-)\n`);
     const W = 'emerge-prefix-python-amd64-usr';
     const stagingEnv = { ROOT: stagingRoot, SYSROOT: stagingRoot, PORTAGE_CONFIGROOT: stagingRoot + EPREFIX, EPREFIX, CROSS_BOSS: join(h.sr.dir, 'cross-boss'), CROSS_CMD: 'emerge' };
     const finalEnv = { ROOT: finalRoot, PORTAGE_CONFIGROOT: finalRoot + EPREFIX, EPREFIX };
-    const call = (argv: string[], env: Record<string, string>): Call => ({ tool: 'emerge', argv, env, cwd: h.sr.dir });
+    // The wrapper always names the phase's binpkg option itself, whatever EMERGE_DEFAULT_OPTS says.
+    const staged = (...argv: string[]): Call => ({ tool: 'emerge', argv: ['--buildpkg', ...argv], env: stagingEnv, cwd: h.sr.dir });
+    const installed = (...argv: string[]): Call => ({ tool: 'emerge', argv: ['--usepkgonly', ...argv], env: finalEnv, cwd: h.sr.dir });
 
     it('builds in staging, then installs into final, with the same arguments', () => {
       const r = h.wrapper(W, ['-av', '--jobs=2', 'app-misc/jq']);
       expect(r.status, r.stderr).toBe(0);
-      expect(h.calls()).toEqual([call(['-av', '--jobs=2', 'app-misc/jq'], stagingEnv), call(['-av', '--jobs=2', 'app-misc/jq'], finalEnv)]);
+      expect(h.calls()).toEqual([staged('-av', '--jobs=2', 'app-misc/jq'), installed('-av', '--jobs=2', 'app-misc/jq')]);
       expect(r.stderr).toContain(`>>> Building in staging: ${stagingRoot}\n`);
       expect(r.stderr).toContain(`>>> Installing into final: ${finalRoot}\n`);
     });
 
     it('--stage only builds, --install only installs', () => {
       expect(h.wrapper(W, ['--stage', 'app-misc/jq']).status).toBe(0);
-      expect(h.calls()).toEqual([call(['app-misc/jq'], stagingEnv)]);
-      const r = h.wrapper(W, ['--install', 'app-misc/jq']);
+      expect(h.calls()).toEqual([staged('app-misc/jq')]);
+      const r = h.wrapper(W, ['--install', 'app-misc/jq'], { EMERGE_DEFAULT_OPTS: '--quiet-build' });
       expect(r.status).toBe(0);
-      expect(h.calls()).toEqual([call(['app-misc/jq'], finalEnv)]);
+      expect(h.calls()).toEqual([installed('app-misc/jq')]);
       expect(r.stderr).toContain('>>> Skipping the staging build (--install)');
     });
 
     it('a failed staging build exits non-zero and installs nothing', () => {
       const r = h.wrapper(W, ['app-misc/jq'], { FAKE_FAIL: 'emerge' });
       expect(r.status).toBe(3);
-      expect(h.calls()).toEqual([call(['app-misc/jq'], stagingEnv)]);
+      expect(h.calls()).toEqual([staged('app-misc/jq')]);
       expect(r.stderr).toContain(`${W}: the staging build failed (exit 3); nothing was installed into final`);
+    });
+
+    it('a pretend run plans the build only: final has no binary packages to plan with yet', () => {
+      for (const pretend of ['-pv', '--pretend', '-vp']) {
+        const r = h.wrapper(W, [pretend, 'app-misc/jq']);
+        expect(r.status).toBe(0);
+        expect(h.calls()).toEqual([staged(pretend, 'app-misc/jq')]);
+        expect(r.stderr).toContain(`>>> Skipping the install into final (--pretend: the install into final can only be planned once the packages are built; then run ${W} --install --pretend ...)`);
+      }
+      expect(h.wrapper(W, ['--install', '-p', 'app-misc/jq']).status).toBe(0);
+      expect(h.calls()).toEqual([installed('-p', 'app-misc/jq')]);
     });
 
     it('a failed install exits non-zero too', () => {
@@ -264,12 +277,12 @@ describe('setup_prefix end to end (arm64-usr, xpak, no Portage host): resume, --
     expect(again.stderr).toContain('Continuing prefix python: 3 step(s) finished before are skipped\n');
     expect(again.stderr).toContain('==> [1/7] directories: Creating the staging and final directories (done before, skipped)\n');
     expect(again.stderr).toContain('==> [4/7] bootstrap-staging: Bootstrapping the staging root');
-    expect(h.calls().map((c) => `${c.tool} ${c.argv[0]}`)).toEqual(['portageq envvar', 'cb-bootstrap ' + join(staging, 'root'), 'portageq best_visible', 'emerge prefix/prefix-final', 'emerge prefix/prefix-final']);
+    expect(h.calls().map((c) => `${c.tool} ${c.argv[0]}`)).toEqual(['portageq envvar', 'cb-bootstrap ' + join(staging, 'root'), 'portageq best_version', 'emerge --buildpkg', 'emerge --usepkgonly']);
     expect(listTree(join(final, 'root', EPREFIX, 'usr/lib64'))).toEqual(gccLibFiles());
   });
 
   it('created the cross sysroot config it needed and recorded it', () => {
-    expect(listTree(join(h.upper, 'aarch64-cros-linux-gnu'))).toEqual(['etc', 'etc/portage', 'etc/portage/make.profile', 'etc/portage/repos.conf', 'etc/portage/repos.conf/prefixkit.conf', 'usr']);
+    expect(listTree(join(h.upper, 'aarch64-cros-linux-gnu'))).toEqual(['etc', 'etc/portage', 'etc/portage/make.profile', 'etc/portage/repos.conf', 'etc/portage/repos.conf/prefixkit-python.conf', 'usr']);
     expect(listTree(h.upper).some((p) => p.startsWith('x86_64'))).toBe(false);
   });
 
@@ -285,6 +298,21 @@ describe('setup_prefix end to end (arm64-usr, xpak, no Portage host): resume, --
   it('--uninstall restores the host byte for byte, including the directories it created', () => {
     const r = h.cli(['--uninstall', 'python']);
     expect(r.status, r.stderr).toBe(0);
+    expect(hostState(h)).toEqual(before);
+  });
+
+  it('two prefixes of one board share the cross sysroot; the last one removed restores it', () => {
+    const tools = ['--board', 'arm64-usr', '--staging_dir', join(h.build, 'arm64/tools'), '--final_dir', join(h.build, 'final/tools'), 'tools', EPREFIX];
+    for (const a of [args, tools]) expect(h.cli(a).status).toBe(0);
+    const sysroot = join(h.upper, 'aarch64-cros-linux-gnu/etc/portage');
+    expect(listTree(join(sysroot, 'repos.conf'))).toEqual(['prefixkit-python.conf', 'prefixkit-tools.conf']);
+
+    const dry = h.cli(['--uninstall', '--dry-run', 'python']);
+    expect(dry.stdout).toContain('keep /usr/aarch64-cros-linux-gnu/etc/portage/make.profile: prefix tools (arm64-usr) still uses it\n');
+    expect(dry.stdout).toContain('remove /usr/aarch64-cros-linux-gnu/etc/portage/repos.conf/prefixkit-python.conf (prefixkit created it)\n');
+    expect(h.cli(['--uninstall', 'python']).status).toBe(0);
+    expect(listTree(sysroot)).toEqual(['make.profile', 'repos.conf', 'repos.conf/prefixkit-tools.conf']);
+    expect(h.cli(['--uninstall', 'tools']).status).toBe(0);
     expect(hostState(h)).toEqual(before);
   });
 

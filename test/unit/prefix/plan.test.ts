@@ -137,8 +137,8 @@ describe('setup plan', () => {
 
   it('touches only the board\'s cross sysroot', () => {
     const step = planSetup(config('arm64-usr'), noRecord).steps.find((s) => s.name === 'cross-sysroot-repos')!;
-    expect(Object.keys(writes(step.actions))).toEqual(['/usr/aarch64-cros-linux-gnu/etc/portage/repos.conf/prefixkit.conf']);
-    expect(writes(step.actions)['/usr/aarch64-cros-linux-gnu/etc/portage/repos.conf/prefixkit.conf']).toBe(reposConf(config('arm64-usr')));
+    expect(Object.keys(writes(step.actions))).toEqual(['/usr/aarch64-cros-linux-gnu/etc/portage/repos.conf/prefixkit-python.conf']);
+    expect(writes(step.actions)['/usr/aarch64-cros-linux-gnu/etc/portage/repos.conf/prefixkit-python.conf']).toBe(reposConf(config('arm64-usr')));
   });
 
   it('--dry-run text lists every step, command and file content', () => {

@@ -66,7 +66,19 @@ USAGE
 	prefix_info
 }
 
-build=1 install=1
+is_pretend() {
+	local arg
+	for arg; do
+		case ${arg} in
+			--pretend) return 0 ;;
+			--*) ;;
+			-*p*) return 0 ;;  # -p in a cluster of short options, e.g. -pv
+		esac
+	done
+	return 1
+}
+
+build=1 install=1 skip_install_why=--stage
 case "${1-}" in
 	"") usage >&2; exit 2 ;;
 	--help) usage; exit 0 ;;
@@ -78,10 +90,18 @@ if [[ $# -eq 0 ]]; then
 	exit 2
 fi
 
+# Without binary packages the install into final has nothing to show: a pretend run only plans the build.
+if (( build && install )) && is_pretend "$@"; then
+	install=0
+	skip_install_why="--pretend: the install into final can only be planned once the packages are built; then run ${0##*/} --install --pretend ..."
+fi
+
+# --buildpkg and --usepkgonly are given on the command line too: an EMERGE_DEFAULT_OPTS in the
+# caller's environment replaces make.conf's, and must not make final build from source.
 if (( build )); then
 	echo ">>> Building in staging: ${STAGINGROOT}" >&2
 	status=0
-	cross_boss emerge "${STAGINGROOT}" "$@" || status=$?
+	cross_boss emerge "${STAGINGROOT}" --buildpkg "$@" || status=$?
 	if (( status != 0 )); then
 		echo "${0##*/}: the staging build failed (exit ${status}); nothing was installed into final" >&2
 		exit "${status}"
@@ -92,7 +112,7 @@ fi
 
 if (( install )); then
 	echo ">>> Installing into final: ${FINALROOT}" >&2
-	in_final emerge "$@"
+	in_final emerge --usepkgonly "$@"
 else
-	echo ">>> Skipping the install into final (--stage)" >&2
+	echo ">>> Skipping the install into final (${skip_install_why})" >&2
 fi
