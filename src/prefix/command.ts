@@ -4,7 +4,7 @@ import type { PrefixCommandArgs } from '../cli/prefix.js';
 import { UsageError } from '../util/errors.js';
 import { Log } from '../util/log.js';
 import { formatPlan, planJson, type Plan } from '../util/plan.js';
-import { resolveBoard, resolvePrefixConfig, stateDirFor } from './config.js';
+import { resolveBoard, resolvePrefixConfig, SETTING_FLAGS, stateDirFor, type PrefixArgs } from './config.js';
 import { probeHost } from './host.js';
 import { listManifests, loadManifest, type Manifest } from './manifest.js';
 import { planSetup } from './plan.js';
@@ -22,7 +22,7 @@ export async function prefixSetupCommand(argv: PrefixCommandArgs, cwd: string): 
     return log.info(`Removed prefix ${m.name} (${m.board}).`);
   }
   const host = await probeHost();
-  const cfg = await resolvePrefixConfig(argv, host, cwd);
+  const cfg = await resolvePrefixConfig(await withRecordedSettings(argv, cwd), host, cwd);
   if (argv.dry_run) {
     const never = async () => { throw new Error('a dry run records nothing'); };
     return printPlan(planSetup(cfg, { recordHost: never, addWrapper: never }, { configOnly: argv.config_only }), argv.json);
@@ -41,6 +41,18 @@ export async function prefixListCommand(argv: { scripts_root?: string; json: boo
 }
 
 const summary = (m: Manifest) => ({ name: m.name, board: m.board, eprefix: m.eprefix, status: m.status, stagingDir: m.stagingDir, finalDir: m.finalDir, wrapperDir: m.wrapperDir });
+
+/**
+ * An existing prefix is set up again (--config_only, a resumed run, --force) with the flags it was
+ * created with; flags given now win. The EPREFIX may then be left out too.
+ */
+async function withRecordedSettings(argv: PrefixCommandArgs, cwd: string): Promise<PrefixArgs> {
+  const scriptsRoot = resolve(cwd, argv.scripts_root ?? '.');
+  const known = argv.name ? await loadManifest(stateDirFor(scriptsRoot, resolveBoard(argv.board, scriptsRoot), argv.name)) : undefined;
+  if (!known) return argv;
+  const given = Object.fromEntries(Object.entries(argv).filter(([k, v]) => v !== undefined && SETTING_FLAGS.includes(k)));
+  return { ...known.settings, ...given, name: argv.name, eprefix: argv.eprefix ?? known.eprefix };
+}
 
 /** --uninstall NAME needs no other flag: the manifest knows the rest. */
 async function findPrefix(argv: PrefixCommandArgs, cwd: string): Promise<Manifest> {

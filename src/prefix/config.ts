@@ -22,8 +22,12 @@ export interface PrefixArgs {
   readonly distdir?: string;
 }
 
+/** The flags a prefix was set up with, made absolute: a later run reuses them (no flags to repeat). */
+export type PrefixSettings = Omit<PrefixArgs, 'name' | 'eprefix'>;
+
 /** Everything a prefix is, resolved and validated once; inner code trusts it. */
 export interface PrefixConfig {
+  readonly settings: PrefixSettings;
   readonly name: string;
   readonly eprefix: string;
   readonly board: Board;
@@ -71,11 +75,26 @@ export async function resolvePrefixConfig(args: PrefixArgs, host: HostFacts, cwd
   for (const [what, path] of Object.entries({ scriptsRoot, crossBossRoot, profile, wrapperDir, distdir })) checkSafePath(what, path);
   for (const repo of [repos.main, repos.flatcar, repos.prefix, ...repos.custom]) checkSafePath(`repo ${repo.name}`, repo.location);
   return {
-    name, eprefix, board, chost, arch, keywords, scriptsRoot,
+    settings: explicitSettings(args, cwd), name, eprefix, board, chost, arch, keywords, scriptsRoot,
     stagingDir, stagingRoot: join(stagingDir, 'root'), finalDir, finalRoot: join(finalDir, 'root'),
     pkgdir: join(stagingDir, 'pkgs'), crossBossRoot, repos, profile, wrapperDir, distdir, jobs: host.cpus,
     stateDir: stateDirFor(scriptsRoot, board, name), host, warnings: warning ? [warning] : [],
   };
+}
+
+const PATH_FLAGS = ['scripts_root', 'staging_dir', 'final_dir', 'cross_boss_root', 'repos_dir', 'wrapper_dir', 'distdir'] as const;
+/** Every flag that is part of a prefix's settings. */
+export const SETTING_FLAGS: readonly string[] = [...PATH_FLAGS, 'board', 'profile', 'custom_ebuild_overlays'];
+
+/** The flags given, with paths made absolute; defaults are left out, to be derived anew each time. */
+function explicitSettings(args: PrefixArgs, cwd: string): PrefixSettings {
+  const settings: Record<string, string> = {};
+  for (const flag of PATH_FLAGS) if (args[flag]) settings[flag] = resolve(cwd, args[flag]);
+  // --profile stays as given: a relative one names a profile of the main repo.
+  for (const flag of ['board', 'profile'] as const) if (args[flag]) settings[flag] = args[flag];
+  const overlays = (args.custom_ebuild_overlays ?? '').split(',').filter(Boolean);
+  if (overlays.length) settings.custom_ebuild_overlays = overlays.map((o) => resolve(cwd, o)).join(',');
+  return settings;
 }
 
 /** Where prefixkit keeps a prefix's manifest and host-file backups. */

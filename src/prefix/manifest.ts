@@ -4,7 +4,7 @@ import { Failure } from '../util/errors.js';
 import { pathState, writeAtomic, type PathState } from '../util/fs.js';
 import type { StepMarkers } from '../util/plan.js';
 import type { WrapperContext } from '../wrappers/tools.js';
-import { stateDirFor } from './config.js';
+import { stateDirFor, type PrefixSettings } from './config.js';
 
 /** A host path prefixkit changed, and what was there before. */
 export interface HostChange {
@@ -20,6 +20,8 @@ export interface HostChange {
  */
 export interface Manifest extends WrapperContext {
   readonly version: 1;
+  /** The flags it was set up with: --config_only, a resumed run or --force need not repeat them. */
+  settings: PrefixSettings;
   readonly chost: string;
   readonly stagingDir: string;
   readonly finalDir: string;

@@ -21,7 +21,7 @@ export const rootOf = (cfg: PrefixConfig, role: RootRole): string => (role === '
 /** Staging builds binary packages; final only ever installs them (no compiler, no build deps). */
 export function makeConf(cfg: PrefixConfig, role: RootRole): string {
   return renderTemplate('portage/make.conf.ejs', {
-    role, name: cfg.name, board: cfg.board, eprefix: cfg.eprefix, distdir: cfg.distdir, pkgdir: cfg.pkgdir,
+    role, name: cfg.name, board: cfg.board, distdir: cfg.distdir, pkgdir: cfg.pkgdir,
     dir: role === 'staging' ? cfg.stagingDir : cfg.finalDir, jobs: cfg.jobs, chost: cfg.chost, keywords: cfg.keywords,
     emergeOpts: role === 'staging' ? '--buildpkg' : '--usepkgonly',
   }, dq);

@@ -33,6 +33,7 @@ export async function setupPrefix(cfg: PrefixConfig, o: SetupRun): Promise<void>
 
   const others = await otherPrefixes(cfg);
   const store = new ManifestStore(cfg.stateDir, existing ?? await newManifest(cfg, others), others);
+  store.m.settings = cfg.settings;
   await store.save();
   const resumed = existing ? Object.keys(existing.steps).length : 0;
   if (resumed && !o.configOnly) o.log.info(`Continuing prefix ${cfg.name}: ${resumed} step(s) finished before are skipped`);
@@ -55,7 +56,7 @@ async function newManifest(cfg: PrefixConfig, others: readonly Manifest[]): Prom
     for (let d = dir; d !== '/' && (!existsSync(d) || created.has(d)); d = dirname(d)) if (!dirs.includes(d)) dirs.push(d);
   }
   return {
-    version: 1, name: cfg.name, board: cfg.board, chost: cfg.chost, eprefix: cfg.eprefix, scriptsRoot: cfg.scriptsRoot,
+    version: 1, settings: cfg.settings, name: cfg.name, board: cfg.board, chost: cfg.chost, eprefix: cfg.eprefix, scriptsRoot: cfg.scriptsRoot,
     stagingDir: cfg.stagingDir, stagingRoot: cfg.stagingRoot, finalDir: cfg.finalDir, finalRoot: cfg.finalRoot,
     crossBossRoot: cfg.crossBossRoot, wrapperDir: cfg.wrapperDir,
     trees, dirs: dirs.sort((a, b) => b.length - a.length), wrappers: [], host: [], steps: {}, status: 'incomplete',

@@ -286,6 +286,16 @@ describe('setup_prefix end to end (arm64-usr, xpak, no Portage host): resume, --
     expect(listTree(h.upper).some((p) => p.startsWith('x86_64'))).toBe(false);
   });
 
+  it('--config_only needs only the name: the other flags come from the manifest', () => {
+    const conf = join(final, 'root', EPREFIX, 'etc/portage/make.conf');
+    const want = readFileSync(conf, 'utf8');
+    writeFileSync(conf, 'garbage\n');
+    const r = h.cli(['--config_only', '--board', 'arm64-usr', 'python']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(conf, 'utf8')).toBe(want);
+    expect(want).toContain(`PORT_LOGDIR="${final}/logs"`);
+  });
+
   it('--force re-creates the prefix from scratch', () => {
     writeFileSync(join(final, 'root', EPREFIX, 'leftover'), 'x');
     const r = h.cli(['--force', ...args]);

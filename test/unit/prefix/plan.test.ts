@@ -34,7 +34,7 @@ describe('Portage config text', () => {
   it.each(['amd64-usr', 'arm64-usr'] as const)('make.conf of both roots for %s', (board) => {
     const { chost, keywords } = BOARDS[board];
     const text = (role: string, dir: string, opts: string) => `# Portage configuration of the ${role} root of prefix python (${board}).
-# Written by prefixkit; re-write it with: setup_prefix --config_only python /usr/local/python
+# Written by prefixkit; refresh it with \`setup_prefix --config_only --board ${board} python\` in the scripts checkout.
 DISTDIR="/var/cache/distfiles"
 PKGDIR="/build/prefix-${board}/python/pkgs"
 PORT_LOGDIR="${dir}/logs"
