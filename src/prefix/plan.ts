@@ -4,7 +4,7 @@ import type { Action, Plan, Step } from '../util/plan.js';
 import { renderWrappers, wrapperName } from '../wrappers/tools.js';
 import type { PrefixConfig } from './config.js';
 import { extractGccLibsStep } from './gcclibs.js';
-import { portageFiles, rootOf, type RootRole } from './portage.js';
+import { portageFiles, reposConf, rootOf, type RootRole } from './portage.js';
 
 /** What executing a setup plan needs from the manifest: recording before changing. */
 export interface SetupRecorder {
@@ -87,14 +87,13 @@ function crossSysrootStep(cfg: PrefixConfig, rec: SetupRecorder): Step {
   const dir = join(crossSysrootConfig(cfg), 'repos.conf');
   // One file per prefix: prefixes of the same board share the cross sysroot.
   const file = join(dir, `prefixkit-${cfg.name}.conf`);
-  const [, content] = portageFiles(cfg, 'staging').find(([p]) => p.endsWith('/repos.conf/prefixkit.conf'))!;
   const chain = [join('/usr', cfg.chost, 'etc'), crossSysrootConfig(cfg), dir, file];
   return {
     name: 'cross-sysroot-repos', title: `Adding the prefix repos to the cross sysroot /usr/${cfg.chost}`,
     actions: [
       { kind: 'task', describe: `record ${chain.join(', ')} as they are, for --uninstall`, run: async () => { for (const p of chain) await rec.recordHost(p); } },
       { kind: 'mkdir', path: dir },
-      { kind: 'write', path: file, content },
+      { kind: 'write', path: file, content: reposConf(cfg) },
     ],
   };
 }

@@ -37,13 +37,3 @@ export async function pathState(path: string): Promise<PathState> {
     throw e;
   }
 }
-
-/** The first ancestor of `path` (or path itself) that exists; everything below it would be created. */
-export async function firstMissing(path: string): Promise<string | undefined> {
-  let missing: string | undefined;
-  for (let p = path; ; p = dirname(p)) {
-    if ((await pathState(p)).type !== 'absent') return missing;
-    missing = p;
-    if (dirname(p) === p) return missing;
-  }
-}

@@ -20,8 +20,6 @@ export interface WrapperContext {
 export const wrapperName = (tool: PortageTool, p: Pick<WrapperContext, 'name' | 'board'>): string =>
   `${tool}-prefix-${p.name}-${p.board}`;
 
-export const wrapperPaths = (p: WrapperContext): string[] => PORTAGE_TOOLS.map((tool) => join(p.wrapperDir, wrapperName(tool, p)));
-
 /** Every wrapper of a prefix as [path, bash script]. */
 export function renderWrappers(p: WrapperContext): [string, string][] {
   return PORTAGE_TOOLS.map((tool) => [join(p.wrapperDir, wrapperName(tool, p)), renderWrapper(tool, p)]);
