@@ -33,7 +33,10 @@ export function planSetup(cfg: PrefixConfig, rec: SetupRecorder, o: SetupOptions
   return {
     title: `prefix ${cfg.name} (${cfg.board}, EPREFIX ${cfg.eprefix})${o.configOnly ? ', config only' : ''}`,
     steps: steps.filter((s): s is Step => s !== false),
-    notes: [...cfg.warnings, ...staleSkelNotes(cfg)],
+    notes: [
+      ...(cfg.host.root ? [] : ['not running as root: setup_prefix runs itself again through sudo -E']),
+      ...cfg.warnings, ...staleSkelNotes(cfg),
+    ],
   };
 }
 

@@ -32,6 +32,8 @@ describe('setup_prefix end to end (amd64-usr, gpkg, Portage host)', () => {
     mkdirSync(join(crossPortage, 'repos.conf'), { recursive: true });
     symlinkSync('/mnt/host/source/src/third_party/coreos-overlay/profiles/coreos/amd64/sdk', join(crossPortage, 'make.profile'));
     writeFileSync(join(crossPortage, 'repos.conf/coreos-overlay.conf'), '[coreos-overlay]\nlocation = /somewhere\n');
+    // A file of the same name from an earlier attempt: replaced, backed up, put back on --uninstall.
+    writeFileSync(join(crossPortage, 'repos.conf/prefixkit-python.conf'), '# left by an earlier attempt\n', { mode: 0o600 });
     h.env.FAKE_GCC_PKGDIR = makeGccBinpkg(h.base, { cpv: GCC, eprefix: EPREFIX, chost: 'x86_64-cros-linux-gnu', format: 'gpkg', layout: 'multi-instance' });
     before = hostState(h);
     setup = h.cli(args);
@@ -73,6 +75,7 @@ describe('setup_prefix end to end (amd64-usr, gpkg, Portage host)', () => {
       expect(readFileSync(join(etc, 'make.conf'), 'utf8')).toContain(`DISTDIR="/var/cache/sdk-distfiles"\nPKGDIR="${staging}/pkgs"\n`);
       expect(readFileSync(join(etc, 'repos.conf/prefixkit.conf'), 'utf8')).toBe(reposConf(cfg));
       expect(readlinkSync(join(etc, 'make.profile'))).toBe(profile);
+      for (const f of ['make.conf', 'repos.conf/prefixkit.conf', 'package.mask/prefixkit']) expect(lstatSync(join(etc, f)).mode & 0o7777).toBe(0o644);
       expect(readFileSync(join(etc, 'package.mask/prefixkit'), 'utf8')).toContain('sys-apps/baselayout::coreos-overlay\n');
     }
     expect(setup.stderr).toContain('skel package.mask/coreos:1 names repo "coreos", which this prefix does not have; that line matches nothing');
@@ -111,7 +114,7 @@ Emerging sys-apps/baselayout ...\nEmerging @system ...\nStage complete! :-)\n`);
         { path: '/usr/x86_64-cros-linux-gnu/etc', before: { type: 'dir', mode: 0o755 } },
         { path: '/usr/x86_64-cros-linux-gnu/etc/portage', before: { type: 'dir', mode: 0o755 } },
         { path: '/usr/x86_64-cros-linux-gnu/etc/portage/repos.conf', before: { type: 'dir', mode: 0o755 } },
-        { path: '/usr/x86_64-cros-linux-gnu/etc/portage/repos.conf/prefixkit-python.conf', before: { type: 'absent' } },
+        { path: '/usr/x86_64-cros-linux-gnu/etc/portage/repos.conf/prefixkit-python.conf', before: { type: 'file', mode: 0o600 }, backup: 'backup/3' },
         { path: '/usr/x86_64-cros-linux-gnu/etc/portage/make.profile', before: { type: 'symlink', target: '/mnt/host/source/src/third_party/coreos-overlay/profiles/coreos/amd64/sdk' } },
       ],
     });
@@ -119,6 +122,7 @@ Emerging sys-apps/baselayout ...\nEmerging @system ...\nStage complete! :-)\n`);
     expect(m.dirs).toEqual([...m.dirs].sort((a: string, b: string) => b.length - a.length));
     expect([...m.dirs].sort()).toEqual([join(h.build, 'prefix-amd64-usr'), ...['__prefix__', '__prefix__/.prefixkit', '__prefix__/.prefixkit/amd64-usr',
       '__prefix__/.prefixkit/amd64-usr/python', '__prefix__/amd64-usr', 'wrappers'].map((d) => join(h.sr.dir, d))].sort());
+    expect(readFileSync(join(h.sr.dir, '__prefix__/.prefixkit/amd64-usr/python/backup/3'), 'utf8')).toBe('# left by an earlier attempt\n');
     expect(Object.keys(m.steps)).toEqual(['directories', 'portage-config', 'host-prerequisites', 'cross-sysroot-repos', 'bootstrap-staging', 'gcc-libs', 'wrappers', 'final-init']);
   });
 

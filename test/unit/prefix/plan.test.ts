@@ -120,6 +120,12 @@ describe('setup plan', () => {
       .toEqual(['directories', 'portage-config', 'host-prerequisites', 'cross-sysroot-repos', 'bootstrap-staging', 'gcc-libs', 'wrappers', 'final-init']);
   });
 
+  it('says when it will run itself again through sudo -E', () => {
+    expect(planSetup(config('amd64-usr'), noRecord).notes).toEqual([]);
+    expect(planSetup(config('amd64-usr', { host: { ...testHost, root: false } }), noRecord).notes)
+      .toEqual(['not running as root: setup_prefix runs itself again through sudo -E']);
+  });
+
   it('--config_only writes directories, config and wrappers only', () => {
     expect(names(config('amd64-usr', { host: { ...testHost, portageHost: true } }), true)).toEqual(['directories', 'portage-config', 'wrappers']);
   });
