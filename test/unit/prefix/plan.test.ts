@@ -27,7 +27,9 @@ const config = (board: Board, over: Partial<PrefixConfig> = {}): PrefixConfig =>
   stateDir: `${S}/__prefix__/.prefixkit/${board}/python`, host: testHost, warnings: [], ...over,
 });
 const noRecord = { recordHost: async () => {}, addWrapper: async () => {} };
-const expected = (name: string) => readFileSync(join(import.meta.dirname, 'expected', name), 'utf8');
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'expected', name), 'utf8');
+/** A reviewed wrapper text; the part all wrappers share is kept once, in common.sh. */
+const expected = (name: string) => fixture(name).replace('@COMMON@\n', fixture('common.sh'));
 const writes = (actions: readonly Action[]) => Object.fromEntries(actions.flatMap((a) => (a.kind === 'write' ? [[a.path, a.content]] : [])));
 
 describe('Portage config text', () => {
