@@ -31,3 +31,10 @@ setup_prefix python /usr || echo "(exit $?)"
 step 'Remove it again: only what prefixkit recorded' 'setup_prefix --uninstall python'
 setup_prefix --uninstall python
 prefixkit prefix list
+
+step 'Render a mark-devkit job spec as `mark-devkit diagnose job` does' 'prefixkit diagnose job --specfile examples/metro/jobs/x86_64/stage3.yaml --job stage3-next'
+(cd "${repo}" && prefixkit diagnose job --quiet --specfile examples/metro/jobs/x86_64/stage3.yaml --job stage3-next)
+
+step 'Render a Go/Helm template with values' "prefixkit template render --set arch=arm64 --set 'extras={kde,gnome}' -"
+printf '%s\n' 'stage3-{{ .Values.arch }}{{ if .Values.extras }}+{{ join "+" .Values.extras }}{{ end }}.tar.xz' |
+	prefixkit template render --set arch=arm64 --set 'extras={kde,gnome}' -

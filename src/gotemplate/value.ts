@@ -7,16 +7,21 @@
  * | nil (interface{})        | `null` (a missing key with missingkey=zero too) |
  * | string                   | `string`                                |
  * | bool                     | `boolean`                               |
- * | int, int64 (and other ints) | `number`, always an integer          |
+ * | int (and other ints)     | `number`, always an integer             |
+ * | int64                    | `bigint`                                |
  * | float64                  | `GoFloat`                               |
  * | time.Time                | `GoTime`                                |
  * | []interface{}            | `Value[]` (see `typedSlice` for []string and friends) |
  * | map[string]interface{}   | `GoMap` = `Map<string, Value>`          |
  * | a struct (Helm's .Chart) | `GoStruct`                              |
  *
+ * int64 (`bigint`) is what sprig's int64 math returns (`int64`, `add`, `sub`, `mul`, `div`, `mod`,
+ * `add1`, `max`, `min`, `biggest`, `toDecimal`); it prints, compares and converts as an integer, but
+ * `%T`, typeOf and reflection tell it apart from int (`duration` honours int64 only).
+ *
  * Everything that makes or takes values (engine, functions, YAML/JSON decoding) uses these.
  */
-export type Value = null | string | boolean | number | GoFloat | GoTime | GoStruct | Value[] | GoMap;
+export type Value = null | string | boolean | number | bigint | GoFloat | GoTime | GoStruct | Value[] | GoMap;
 
 export type GoMap = Map<string, Value>;
 
@@ -57,6 +62,7 @@ export function goTypeName(v: Value): string {
     case 'string': return 'string';
     case 'boolean': return 'bool';
     case 'number': return 'int';
+    case 'bigint': return 'int64';
   }
   if (v instanceof GoFloat) return 'float64';
   if (v instanceof GoTime) return 'time.Time';

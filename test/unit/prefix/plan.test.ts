@@ -12,7 +12,7 @@ import { testHost } from '../../support/prefix.js';
 const S = '/src/scripts';
 /** A config as resolvePrefixConfig builds it, with fixed paths so texts can be compared exactly. */
 const config = (board: Board, over: Partial<PrefixConfig> = {}): PrefixConfig => ({
-  name: 'python', eprefix: '/usr/local/python', board, ...BOARDS[board], scriptsRoot: S,
+  settings: {}, name: 'python', eprefix: '/usr/local/python', board, ...BOARDS[board], scriptsRoot: S,
   stagingDir: `/build/prefix-${board}/python`, stagingRoot: `/build/prefix-${board}/python/root`,
   finalDir: `${S}/__prefix__/${board}/python`, finalRoot: `${S}/__prefix__/${board}/python/root`,
   pkgdir: `/build/prefix-${board}/python/pkgs`, crossBossRoot: `${S}/cross-boss`,

@@ -1,0 +1,39 @@
+// Bundles the CLI with esbuild: dist/cli/main.js plus lazily loaded chunks in dist/chunks/.
+// Every output file sits one directory below dist/, so `new URL('../../templates/', import.meta.url)`
+// (src/util/template.ts) still finds templates/ from any chunk. Type checking is `npm run typecheck`.
+import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Built beside dist/ and swapped in only when complete, so a failed build leaves the last good one.
+const out = join(root, 'dist.new');
+rmSync(out, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli/main.ts'],
+  outbase: 'src',
+  outdir: out,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // Smaller and faster to load; identifiers are kept so that a bug's stack trace still names functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  // Bundled CommonJS dependencies (ejs, fs-extra) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __pkCreateRequire } from 'node:module'; const require = __pkCreateRequire(import.meta.url);" },
+  // yaml's "node" export is CommonJS; its ESM build is the same code, smaller once tree-shaken and faster to start.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
+});
+
+// src/util/template.ts finds templates/ at '../../templates/' from the module's URL: keep every file one level deep.
+const deep = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.js') && f.split('/').length !== 2);
+if (deep.length) throw new Error(`build: ${deep.join(', ')} not one directory below dist/; templates/ would not be found`);
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+renameSync(out, join(root, 'dist'));
