@@ -14,6 +14,7 @@
  */
 import { parseNodes, YamlSyntaxError, type YMap, type YNode, type YScalar } from './yamlparse.js';
 import { GoFloat, GoTime, type GoMap, type Value } from '../gotemplate/value.js';
+import { JsonError, parseJson } from '../gotemplate/funcs/json.js';
 
 /** A YAML syntax or typing error; `line` is 1-based when known. */
 export class YamlError extends Error {
@@ -273,49 +274,10 @@ export function toValue(d: YamlDoc, n: YNode | null, seen: ReadonlySet<YNode> = 
 
 /** Decodes a JSON text as the golden README says: integers without `.`/exponent are Go ints, other numbers float64. */
 export function decodeJson(text: string): Value {
-  let i = 0;
-  const fail = (what: string): never => { throw new YamlError(`invalid JSON at offset ${i}: ${what}`); };
-  const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++; };
-  const value = (): Value => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++; const m: GoMap = new Map(); ws();
-      if (text[i] === '}') { i++; return m; }
-      for (;;) {
-        ws(); if (text[i] !== '"') fail('expected a string key');
-        const k = str(); ws(); if (text[i++] !== ':') fail('expected ":"');
-        m.set(k, value()); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i++] === '}') return m;
-        fail('expected "," or "}"');
-      }
-    }
-    if (c === '[') {
-      i++; const a: Value[] = []; ws();
-      if (text[i] === ']') { i++; return a; }
-      for (;;) {
-        a.push(value()); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i++] === ']') return a;
-        fail('expected "," or "]"');
-      }
-    }
-    if (c === '"') return str();
-    for (const [w, v] of [['true', true], ['false', false], ['null', null]] as const)
-      if (text.startsWith(w, i)) { i += w.length; return v; }
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(i));
-    if (!m) return fail('unexpected character');
-    i += m[0].length;
-    return m[2] || m[3] ? new GoFloat(Number(m[0])) : Number(m[0]);
-  };
-  const str = (): string => {
-    const m = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/.exec(text.slice(i));
-    if (!m) return fail('bad string');
-    i += m[0].length;
-    return JSON.parse(m[0]) as string;
-  };
-  const v = value(); ws();
-  if (i < text.length) fail('trailing data');
-  return v;
+  try {
+    return parseJson(text, 'written');
+  } catch (e) {
+    if (e instanceof JsonError) throw new YamlError(`invalid JSON: ${e.message}`);
+    throw e;
+  }
 }

@@ -87,8 +87,12 @@ function quoteChar(c: string): string {
   return "'" + q.slice(1, -1) + "'";
 }
 
-/** json.Unmarshal into interface{}: objects → GoMap, numbers → float64. */
-export function parseJson(text: string): Value {
+/**
+ * json.Unmarshal into interface{}: objects → GoMap, numbers → float64. With numbers 'written',
+ * a number written without '.' or exponent is an int instead, as yaml.v3 types a job's options
+ * (the golden vectors' and `template render --values x.json`'s rule).
+ */
+export function parseJson(text: string, numbers: 'float64' | 'written' = 'float64'): Value {
   let i = 0;
   const n = text.length;
   const err = (msg: string) => new JsonError(msg);
@@ -178,8 +182,9 @@ export function parseJson(text: string): Value {
       i++;
     }
   };
-  const number = (): GoFloat => {
+  const number = (): GoFloat | number => {
     const start = i;
+    let integral = true;
     if (text[i] === '-') i++;
     if (i >= n) throw eof();
     if (text[i] === '0') i++;
@@ -187,18 +192,21 @@ export function parseJson(text: string): Value {
     else throw bad('in numeric literal');
     if (text[i] === '.') {
       i++;
+      integral = false;
       if (i >= n) throw eof();
       if (!/[0-9]/.test(text[i]!)) throw bad('after decimal point in numeric literal');
       while (i < n && /[0-9]/.test(text[i]!)) i++;
     }
     if (text[i] === 'e' || text[i] === 'E') {
       i++;
+      integral = false;
       if (text[i] === '+' || text[i] === '-') i++;
       if (i >= n) throw eof();
       if (!/[0-9]/.test(text[i]!)) throw bad('in exponent of numeric literal');
       while (i < n && /[0-9]/.test(text[i]!)) i++;
     }
     const f = Number(text.slice(start, i));
+    if (numbers === 'written' && integral) return f;
     if (!Number.isFinite(f)) throw err(`json: cannot unmarshal number ${text.slice(start, i)} into Go value of type float64`);
     return new GoFloat(f);
   };

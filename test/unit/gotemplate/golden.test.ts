@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { renderHelm, TemplateError } from '../../../src/gotemplate/engine.js';
 import type { GoMap, Value } from '../../../src/gotemplate/value.js';
 import { decodeYaml } from '../../../src/metro/yaml.js';
-import { decodeJsonValue } from './json-values.js';
+import { decodeJson } from '../../../src/metro/yaml.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const casesFile = join(repoRoot, '..', 'shared', 'golden', 'gotemplate', 'cases.json');
-const cases = decodeJsonValue(readFileSync(casesFile, 'utf8')) as GoMap[];
+const cases = decodeJson(readFileSync(casesFile, 'utf8')) as GoMap[];
 
 const str = (c: GoMap, k: string) => c.get(k) as string | undefined;
 
