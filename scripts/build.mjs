@@ -1,4 +1,5 @@
-// Bundles the CLI with esbuild: dist/cli/main.js plus lazily loaded chunks in dist/chunks/.
+// Bundles the CLI with esbuild: dist/cli/main.js plus lazily loaded chunks in dist/chunks/, and the
+// libraries only some inputs need in dist/vendor/ (src/util/vendor.ts requires them on first use).
 // Every output file sits one directory below dist/, so `new URL('../../templates/', import.meta.url)`
 // (src/util/template.ts) still finds templates/ from any chunk. Type checking is `npm run typecheck`.
 import { readdirSync, renameSync, rmSync } from 'node:fs';
@@ -10,15 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Built beside dist/ and swapped in only when complete, so a failed build leaves the last good one.
 const out = join(root, 'dist.new');
 rmSync(out, { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts'],
   outbase: 'src',
   outdir: out,
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
@@ -26,14 +23,30 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  // Bundled CommonJS dependencies (ejs, fs-extra) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __pkCreateRequire } from 'node:module'; const require = __pkCreateRequire(import.meta.url);" },
   // yaml's "node" export is CommonJS; its ESM build is the same code, smaller once tree-shaken and faster to start.
   alias: { yaml: './node_modules/yaml/browser/index.js' },
+};
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  format: 'esm',
+  // src/util/vendor.ts then requires dist/vendor/*.cjs instead of the packages.
+  define: { PREFIXKIT_BUNDLE: 'true' },
+  // Bundled CommonJS dependencies (ejs, fs-extra) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __pkCreateRequire } from 'node:module'; const require = __pkCreateRequire(import.meta.url);" },
+});
+// Each vendored library alone, as CommonJS: require() loads it synchronously on any Node version.
+await build({
+  ...common,
+  entryPoints: readdirSync(join(root, 'src/vendor')).map((f) => `src/vendor/${f}`),
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
 });
 
 // src/util/template.ts finds templates/ at '../../templates/' from the module's URL: keep every file one level deep.
-const deep = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.js') && f.split('/').length !== 2);
+const deep = readdirSync(out, { recursive: true }).map(String).filter((f) => /\.c?js$/.test(f) && f.split('/').length !== 2);
 if (deep.length) throw new Error(`build: ${deep.join(', ')} not one directory below dist/; templates/ would not be found`);
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 renameSync(out, join(root, 'dist'));

@@ -135,10 +135,37 @@ const isPrintable = (cp: number) => cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) ||
 const isBreak = (cp: number) => cp === 0x0d || cp === 0x0a || cp === 0x85 || cp === 0x2028 || cp === 0x2029;
 const isBlankZ = (cp: number | undefined) => cp === undefined || cp === 0x20 || cp === 0x09 || cp === 0 || isBreak(cp);
 
-interface Analysis { multiline: boolean; flowPlain: boolean; blockPlain: boolean; single: boolean; block: boolean }
+export interface Analysis { multiline: boolean; flowPlain: boolean; blockPlain: boolean; single: boolean; block: boolean }
 
-/** yaml_emitter_analyze_scalar (by code point; no allocation, it runs for every string printed). */
-function analyze(value: string): Analysis {
+const PRINTABLE_ASCII = /^[\x20-\x7e\n]+$/;
+const FIRST_INDICATORS = '#,[]{}&*!|>\'"%@`';
+const LATER_FLOW_INDICATOR = /.[,?[\]{}:]/;
+const LATER_BLOCK_INDICATOR = /.:(?: |$)| #/;
+
+/**
+ * yaml_emitter_analyze_scalar. Most strings printed are printable ASCII: their flags come from a
+ * few regular expressions, which run natively even in a cold process; other strings take the
+ * code-point loop. Both give the same result (test/unit/metro/encode.test.ts).
+ */
+export function analyze(value: string): Analysis {
+  if (!PRINTABLE_ASCII.test(value)) return analyzeByCodePoint(value);
+  const trailingSpace = value.endsWith(' ');
+  if (value.includes('\n')) {
+    // Line breaks: never plain; a space next to a break rules out single quotes and a literal block.
+    const spaceBreak = value.includes(' \n');
+    return { multiline: true, flowPlain: false, blockPlain: false, single: !spaceBreak && !value.includes('\n '), block: !spaceBreak && !trailingSpace };
+  }
+  const c = value[0]!;
+  const followedBySpace = value.length === 1 || value[1] === ' ';
+  const both = value.startsWith('---') || value.startsWith('...') || FIRST_INDICATORS.includes(c);
+  const flowInd = both || c === '?' || c === ':' || (c === '-' && followedBySpace) || LATER_FLOW_INDICATOR.test(value) || value.includes(' #');
+  const blockInd = both || ((c === '?' || c === ':' || c === '-') && followedBySpace) || LATER_BLOCK_INDICATOR.test(value);
+  const spaced = c === ' ' || trailingSpace;
+  return { multiline: false, flowPlain: !spaced && !flowInd, blockPlain: !spaced && !blockInd, single: true, block: !trailingSpace };
+}
+
+/** yaml_emitter_analyze_scalar by code point, as yaml.v3 does it (no allocation). */
+export function analyzeByCodePoint(value: string): Analysis {
   if (value === '') return { multiline: false, flowPlain: false, blockPlain: true, single: true, block: false };
   let blockInd = false, flowInd = false, lineBreaks = false, special = false, tabs = false;
   let leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false, breakSpace = false, spaceBreak = false;

@@ -7,9 +7,11 @@
  * scalars, complex keys, directives, several documents, tabs in indentation, errors, ...) makes it
  * give up, and eemeli/yaml parses the text instead, so unusual input is handled by a complete
  * parser and every syntax error is reported by it. eemeli/yaml, used alone, was the largest part
- * of a cold `diagnose job` on a real-size spec.
+ * of a cold `diagnose job` on a real-size spec; it is loaded (src/util/vendor.ts) only when the
+ * fast parser gives up.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Alias, type Document, type Node as LibNode, type Scalar as LibScalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Alias, Document, Node as LibNode, Scalar as LibScalar, YAMLMap, YAMLSeq } from 'yaml';
+import { yamlLib } from '../util/vendor.js';
 
 export type Style = 'plain' | 'single' | 'double' | 'literal' | 'folded';
 export interface YScalar { readonly k: 'scalar'; readonly value: string; readonly style: Style; readonly tag: string; readonly line: number }
@@ -46,6 +48,7 @@ const shortTag = (tag: string | undefined): string => !tag ? '' : tag.startsWith
 const LIB_STYLES: Record<string, Style> = { PLAIN: 'plain', QUOTE_SINGLE: 'single', QUOTE_DOUBLE: 'double', BLOCK_LITERAL: 'literal', BLOCK_FOLDED: 'folded' };
 
 export function parseWithLibrary(text: string): YNode | null {
+  const { isAlias, isMap, isScalar, isSeq, parseAllDocuments } = yamlLib();
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
   const doc = (Array.isArray(docs) ? docs : [])[0];
   if (!doc) return null;
@@ -116,6 +119,8 @@ class FastParser {
   /** A line whose start was consumed (after "- "): its rest, at its column. */
   private pending: Line | undefined;
   private readonly anchors = new Map<string, YNode>();
+  /** The line peek() returned last (its `no` is its index + 1). */
+  private peeked: Line | undefined;
 
   constructor(text: string) {
     if (text.includes('\r') || text.charCodeAt(0) === 0xfeff) bail();
@@ -139,6 +144,13 @@ class FastParser {
   /** The next line with content (comments and blank lines skipped), not consumed. */
   private peek(): Line | undefined {
     if (this.pending) return this.pending;
+    // Each line is looked at several times (block, mapping, value): scan it once.
+    if (this.peeked?.no === this.i + 1) return this.peeked;
+    this.peeked = this.scan();
+    return this.peeked;
+  }
+
+  private scan(): Line | undefined {
     for (; this.i < this.lines.length; this.i++) {
       const raw = this.lines[this.i]!;
       let n = 0;

@@ -3,7 +3,7 @@
  * Blowfish whose initial P-array and S-boxes are the hexadecimal digits of π, computed once
  * on first use (Machin's formula in BigInt).
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../util/vendor.js';
 
 const WORDS = 18 + 4 * 256;
 let PI_WORDS: Uint32Array | undefined;
@@ -104,7 +104,7 @@ export function b64decodeBcrypt(s: string): Uint8Array {
 }
 
 /** bcrypt.GenerateFromPassword (salt given for tests). */
-export function bcryptHash(password: Uint8Array, cost = 10, salt: Uint8Array = randomBytes(16)): string {
+export function bcryptHash(password: Uint8Array, cost = 10, salt: Uint8Array = nodeCrypto().randomBytes(16)): string {
   if (password.length > 72) throw new Error('bcrypt: password length exceeds 72 bytes');
   const key = Uint8Array.from([...password, 0]);
   const bf = new Blowfish();

@@ -2,7 +2,7 @@
  * sprig's password, key and certificate functions: bcrypt/htpasswd, genPrivateKey (rsa, dsa,
  * ecdsa, ed25519) and the certificate builders.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { nodeCrypto } from '../../util/vendor.js';
 import type { GoFunc } from '../value.js';
 import { bcryptHash } from './bcrypt.js';
 import { fn, fne } from './define.js';
@@ -11,11 +11,11 @@ import { certFuncs, dsaPrivateKeyPem } from './x509.js';
 function genPrivateKey(typ: string): string {
   switch (typ) {
     case 'rsa':
-      return generateKeyPairSync('rsa', { modulusLength: 4096, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      return nodeCrypto().generateKeyPairSync('rsa', { modulusLength: 4096, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
     case 'ecdsa':
-      return generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      return nodeCrypto().generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
     case 'ed25519':
-      return generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+      return nodeCrypto().generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
     case 'dsa':
       return dsaPrivateKeyPem();
     default:

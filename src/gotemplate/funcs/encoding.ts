@@ -2,7 +2,7 @@
  * Encodings, hashes, UUIDs and random bytes (sprig crypto.go / functions.go) on node:crypto,
  * with Go's strict base64/base32 decoders and their error texts.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, scryptSync } from 'node:crypto';
+import { nodeCrypto } from '../../util/vendor.js';
 import { GoFuncError, type GoFunc } from '../value.js';
 import { fn, fne } from './define.js';
 
@@ -103,7 +103,7 @@ function adler32(s: string): number {
   return ((b << 16) | a) >>> 0;
 }
 
-const hash = (alg: string) => (s: string) => createHash(alg).update(bytesOf(s)).digest('hex');
+const hash = (alg: string) => (s: string) => nodeCrypto().createHash(alg).update(bytesOf(s)).digest('hex');
 
 // ----- derivePassword: the Master Password algorithm sprig implements -------------------------
 
@@ -130,9 +130,9 @@ function derivePassword(counter: number, type: string, password: string, user: s
   const seed = Buffer.from('com.lyndir.masterpassword');
   const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; };
   const salt = Buffer.concat([seed, u32(bytesOf(user).length), bytesOf(user)]);
-  const key = scryptSync(bytesOf(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 });
+  const key = nodeCrypto().scryptSync(bytesOf(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 });
   const msg = Buffer.concat([seed, u32(bytesOf(site).length), bytesOf(site), u32(counter)]);
-  const h = createHmac('sha256', key).update(msg).digest();
+  const h = nodeCrypto().createHmac('sha256', key).update(msg).digest();
   const temp = templates[h[0]! % templates.length]!;
   let out = '';
   for (let i = 0; i < temp.length; i++) {
@@ -153,8 +153,8 @@ function encryptAES(password: string, plaintext: string): string {
   const content = bytesOf(plaintext);
   const padding = 16 - (content.length % 16);
   const padded = Buffer.concat([content, Buffer.alloc(padding, padding)]);
-  const iv = randomBytes(16);
-  const c = createCipheriv('aes-256-cbc', aesKey(password), iv).setAutoPadding(false);
+  const iv = nodeCrypto().randomBytes(16);
+  const c = nodeCrypto().createCipheriv('aes-256-cbc', aesKey(password), iv).setAutoPadding(false);
   return Buffer.concat([iv, c.update(padded), c.final()]).toString('base64');
 }
 
@@ -165,7 +165,7 @@ function decryptAES(password: string, crypt64: string): string {
   if (crypt.length < 16) throw new GoFuncError(`runtime error: slice bounds out of range [:16] with capacity ${crypt.length}`);
   const body = crypt.subarray(16);
   if (body.length % 16 !== 0) throw new GoFuncError('crypto/cipher: input not full blocks');
-  const d = createDecipheriv('aes-256-cbc', aesKey(password), crypt.subarray(0, 16)).setAutoPadding(false);
+  const d = nodeCrypto().createDecipheriv('aes-256-cbc', aesKey(password), crypt.subarray(0, 16)).setAutoPadding(false);
   const plain = Buffer.concat([d.update(body), d.final()]);
   if (plain.length === 0) throw new GoFuncError('runtime error: index out of range [-1]');
   const cut = plain.length - plain[plain.length - 1]!;
@@ -186,10 +186,10 @@ export const encodingFuncs: Record<string, GoFunc> = {
   sha256sum: fn(['string'], hash('sha256')),
   sha512sum: fn(['string'], hash('sha512')),
   adler32sum: fn(['string'], (s: string) => String(adler32(s))),
-  uuidv4: fn([], () => randomUUID()),
+  uuidv4: fn([], () => nodeCrypto().randomUUID()),
   randBytes: fne(['int'], (n: number) => {
     if (n < 0) throw new GoFuncError('runtime error: makeslice: len out of range');
-    return randomBytes(n).toString('base64');
+    return nodeCrypto().randomBytes(n).toString('base64');
   }),
   derivePassword: fn(['uint32', 'string', 'string', 'string', 'string'], derivePassword),
   encryptAES: fne(['string', 'string'], encryptAES),

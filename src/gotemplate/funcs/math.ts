@@ -4,7 +4,7 @@
  * float math through shopspring/decimal (exact add/sub/mul, division to 16 places), rounding,
  * ranges (until/untilStep/seq) and conversions (int, int64, float64, atoi, toDecimal).
  */
-import { randomInt } from 'node:crypto';
+import { nodeCrypto } from '../../util/vendor.js';
 import { formatV } from '../format.js';
 import { GoFloat, GoFuncError, typedSlice, type GoFunc, type Value } from '../value.js';
 import { parseInt64Go, toFloat64, toInt, toInt64 } from './convert.js';
@@ -143,7 +143,7 @@ export const mathFuncs: Record<string, GoFunc> = {
     xs.reduce<bigint>((acc, x) => wrap(acc * toInt64(x)), toInt64(a))),
   randInt: fn(['int', 'int'], (min: number, max: number) => {
     if (max - min <= 0) throw new GoFuncError('invalid argument to Intn');
-    return min + randomInt(max - min);
+    return min + nodeCrypto().randomInt(max - min);
   }),
   add1f: fn(['interface {}'], (i: Value) => decOp(i, [1], decAdd)),
   addf: fnv([], 'interface {}', (...xs: Value[]) => decOp(f64(0), xs, decAdd)),

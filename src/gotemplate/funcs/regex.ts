@@ -2,7 +2,8 @@
  * sprig's regex functions on re2js, with Go's regexp semantics: FindAll/Split limits, the
  * `$name`/`${name}` expansion of ReplaceAllString, QuoteMeta, and MustCompile's panic text.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2js } from '../../util/vendor.js';
 import { quoteGo } from '../format.js';
 import { GoFuncError, typedSlice, type GoFunc, type Value } from '../value.js';
 import { fn, fne } from './define.js';
@@ -15,7 +16,7 @@ function compile(expr: string): Compiled {
   let c = cache.get(expr);
   if (c === undefined) {
     try {
-      const p = RE2JS.compile(expr);
+      const p = re2js().RE2JS.compile(expr);
       const names: string[] = [];
       for (const [name, idx] of Object.entries(p.namedGroups())) names[idx] = name;
       c = { re: p.re2(), names };

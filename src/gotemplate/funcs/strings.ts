@@ -1,7 +1,7 @@
 /**
  * sprig's string functions (strings.go, functions.go) with goutils and xstrings semantics.
  */
-import { randomInt } from 'node:crypto';
+import { nodeCrypto } from '../../util/vendor.js';
 import { formatV, quoteGo } from '../format.js';
 import { GoFuncError, typedSlice, type GoFunc, type Value } from '../value.js';
 import { parseIntGo, strval } from './convert.js';
@@ -79,7 +79,7 @@ const DIGITS = '0123456789';
 function randomFrom(chars: string, count: number): string {
   if (count < 0) return '';
   let out = '';
-  for (let i = 0; i < count; i++) out += chars[randomInt(chars.length)];
+  for (let i = 0; i < count; i++) out += chars[nodeCrypto().randomInt(chars.length)];
   return out;
 }
 let ASCII = '';
@@ -88,7 +88,7 @@ for (let c = 32; c <= 126; c++) ASCII += String.fromCharCode(c);
 function shuffle(s: string): string {
   const r = Array.from(s);
   for (let i = r.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
+    const j = nodeCrypto().randomInt(i + 1);
     [r[i], r[j]] = [r[j]!, r[i]!];
   }
   return r.join('');

@@ -3,8 +3,8 @@
  * forms, buildCustomCert) as Go's x509.CreateCertificate builds them: a small DER writer and
  * reader around node:crypto keys and signatures.
  */
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto, nodeNet } from '../../util/vendor.js';
 import { GoFuncError, GoStruct, type Value } from '../value.js';
 import { base64DecodeStrict } from './encoding.js';
 
@@ -108,7 +108,7 @@ function create(t: Template, pub: KeyObject, parent: { subject: Buffer; skid?: B
   let skid: Buffer | undefined;
   if (t.isCA) {
     const pkBits = children(spki, readTlv(spki, 0))[1]!;
-    skid = createHash('sha1').update(spki.subarray(pkBits.start + 1, pkBits.end)).digest();
+    skid = nodeCrypto().createHash('sha1').update(spki.subarray(pkBits.start + 1, pkBits.end)).digest();
     exts.push(seq(oid('2.5.29.14'), octets(octets(skid))));
   }
   const authority = parent ? parent.skid : skid;
@@ -117,10 +117,10 @@ function create(t: Template, pub: KeyObject, parent: { subject: Buffer; skid?: B
     const names = [...t.dns.map((d) => tlv(0x82, Buffer.from(d))), ...t.ips.map((ip) => tlv(0x87, ip))];
     exts.push(seq(oid('2.5.29.17'), octets(seq(...names))));
   }
-  const serial = randomBytes(16);
+  const serial = nodeCrypto().randomBytes(16);
   const tbs = seq(explicit(0, integer(Buffer.from([2]))), integer(serial), alg, issuer, seq(time(now), time(notAfter)), subject, spki,
     explicit(3, seq(...exts)));
-  const sig = sign(hash, tbs, signer);
+  const sig = nodeCrypto().sign(hash, tbs, signer);
   return seq(tbs, alg, bitString(sig));
 }
 
@@ -143,7 +143,7 @@ function parsePrivateKey(p: string): KeyObject {
   if (type !== 'PRIVATE KEY' && !type.endsWith(' PRIVATE KEY')) throw new Error(`no private key data in PEM block of type ${type}`);
   if (!['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'].includes(type)) throw new Error(`invalid private key type ${type}`);
   try {
-    return createPrivateKey(p);
+    return nodeCrypto().createPrivateKey(p);
   } catch (e) {
     const what = type === 'PRIVATE KEY' ? 'decoding PEM as PKCS#8' : type === 'RSA PRIVATE KEY' ? 'parsing RSA private key from PEM' : 'parsing EC private key from PEM';
     throw new Error(`${what}: ${(e as Error).message}`);
@@ -156,7 +156,7 @@ const certificate = (cert: string, key: string) =>
 function template(cn: string, ips: Value[] | null, dns: Value[] | null, days: number, isCA: boolean): Template {
   const ipBufs = (ips ?? []).map((ip) => {
     if (typeof ip !== 'string') throw new GoFuncError(`error parsing ip: ${String(ip)}`);
-    const v = isIP(ip);
+    const v = nodeNet().isIP(ip);
     if (v === 4) return Buffer.from(ip.split('.').map(Number));
     if (v === 6) return ipv6Bytes(ip);
     throw new GoFuncError(`error parsing ip: ${ip}`);
@@ -179,7 +179,7 @@ function ipv6Bytes(ip: string): Buffer {
   return out;
 }
 
-const rsaKey = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const rsaKey = () => nodeCrypto().generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
 function withKey<T>(pemKey: string, f: (k: KeyObject) => T): T {
   let k: KeyObject;
@@ -188,7 +188,7 @@ function withKey<T>(pemKey: string, f: (k: KeyObject) => T): T {
 }
 
 function selfSigned(t: Template, key: KeyObject): GoStruct {
-  const der = create(t, createPublicKey(key), null, key);
+  const der = create(t, nodeCrypto().createPublicKey(key), null, key);
   return certificate(pem('CERTIFICATE', der), keyPem(key));
 }
 
@@ -200,7 +200,7 @@ function signed(t: Template, key: KeyObject, ca: Value): GoStruct {
   const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(caCert);
   if (!m) throw new GoFuncError('unable to decode certificate');
   const der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
-  try { new X509Certificate(der); } catch (e) { throw new GoFuncError(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`); }
+  try { new (nodeCrypto().X509Certificate)(der); } catch (e) { throw new GoFuncError(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`); }
   let signer: KeyObject;
   try { signer = parsePrivateKey(String(ca.fields.get('Key') ?? '')); } catch (e) { throw new GoFuncError(`error parsing private key: ${(e as Error).message}`); }
   const tbs = children(der, readTlv(der, 0))[0]!;
@@ -218,7 +218,7 @@ function signed(t: Template, key: KeyObject, ca: Value): GoStruct {
       }
     }
   }
-  const out = create(t, createPublicKey(key), { subject, skid }, signer);
+  const out = create(t, nodeCrypto().createPublicKey(key), { subject, skid }, signer);
   return certificate(pem('CERTIFICATE', out), keyPem(key));
 }
 
@@ -229,7 +229,7 @@ function buildCustomCert(b64cert: string, b64key: string): GoStruct {
   try { key = base64DecodeStrict(b64key).toString('utf8'); } catch { throw new GoFuncError('unable to decode base64 private key'); }
   const m = /-----BEGIN [A-Z0-9 ]+-----([\s\S]*?)-----END/.exec(cert);
   if (!m) throw new GoFuncError('unable to decode certificate');
-  try { new X509Certificate(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')); } catch (e) {
+  try { new (nodeCrypto().X509Certificate)(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')); } catch (e) {
     throw new GoFuncError(`error parsing certificate: decodedCert.Bytes: ${(e as Error).message}`);
   }
   try { parsePrivateKey(key); } catch (e) { throw new GoFuncError(`error parsing private key: ${(e as Error).message}`); }
@@ -250,7 +250,7 @@ export const certFuncs = {
 
 /** A DSA key in Go's "DSA PRIVATE KEY" form (version, p, q, g, y, x), as sprig writes it. */
 export function dsaPrivateKeyPem(): string {
-  const { privateKey } = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
+  const { privateKey } = nodeCrypto().generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
   const der = privateKey.export({ type: 'pkcs8', format: 'der' });
   const top = children(der, readTlv(der, 0));
   const params = children(der, children(der, top[1]!)[1]!).map((x) => der.subarray(x.start, x.end));

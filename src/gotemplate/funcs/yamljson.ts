@@ -4,7 +4,7 @@
  * v2 output; fromYaml reads YAML 1.1 (go-yaml v2) and goes through JSON (numbers are float64).
  * The Helm versions swallow errors: "" for toJson/toYaml, an "Error" key for fromYaml/fromJson.
  */
-import { parseAllDocuments } from 'yaml';
+import { yamlLib } from '../../util/vendor.js';
 import { GoFloat, GoFuncError, type GoFunc, type GoMap, type Value } from '../value.js';
 import { fn, fne } from './define.js';
 import { JsonError, jsonKind, marshalJson, parseJson } from './json.js';
@@ -91,7 +91,7 @@ export function toYaml(v: Value): string {
 
 /** Reads YAML as go-yaml v2 does for sigs.k8s.io/yaml, then converts it to JSON values. */
 function yamlToJsonValue(text: string): Value {
-  const docs = parseAllDocuments(text, {
+  const docs = yamlLib().parseAllDocuments(text, {
     version: '1.1',
     schema: 'yaml-1.1',
     merge: true,

@@ -1,9 +1,10 @@
 /**
  * Time zones as Go's time package sees them: UTC, Local (the process TZ), IANA names loaded
- * from the system zoneinfo, and fixed offsets. UTC offsets come from Intl (always right);
- * abbreviations come from the TZif file, as Go reads them ("CEST", not Intl's "GMT+2").
+ * from the system zoneinfo, and fixed offsets. UTC offsets come from Intl (always right), except
+ * for UTC's own names, which never start Intl (see UTC_NAMES); abbreviations come from the TZif
+ * file, as Go reads them ("CEST", not Intl's "GMT+2").
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { GoTime } from '../value.js';
 
@@ -11,16 +12,48 @@ export interface Zone { readonly name: string; readonly offsetSeconds?: number }
 export const UTC: Zone = { name: 'UTC' };
 export const LOCAL: Zone = { name: 'Local' };
 
+/**
+ * Zone names ICU takes for UTC itself (Intl resolves each of them to "UTC"): their offset is 0 at
+ * every instant, so no Intl call is needed for them. Intl's first use loads ICU's zone data, which
+ * is most of a cold `date` call.
+ */
+export const UTC_NAMES: ReadonlySet<string> = new Set([
+  'UTC', 'Etc/UTC', 'UCT', 'Etc/UCT', 'Universal', 'Etc/Universal', 'Zulu', 'Etc/Zulu', 'GMT', 'Etc/GMT',
+  'GMT0', 'Etc/GMT0', 'GMT+0', 'Etc/GMT+0', 'GMT-0', 'Etc/GMT-0', 'Greenwich', 'Etc/Greenwich',
+]);
+
+/**
+ * The zone ICU reads from the target of /etc/localtime (`realpath` given), when that target is one
+ * of UTC's names: "UTC", as Intl reports it. undefined: ask Intl (another zone, or not a link).
+ */
+export function utcFromLocaltime(realpath: string | undefined): 'UTC' | undefined {
+  const at = realpath?.indexOf('/zoneinfo/') ?? -1;
+  if (at < 0) return undefined;
+  const name = realpath!.slice(at + '/zoneinfo/'.length).replace(/^(?:posix|right)\//, '');
+  return UTC_NAMES.has(name) ? 'UTC' : undefined;
+}
+
+let systemZone: string | undefined;
+/** Intl's default zone with TZ unset (ICU: the /etc/localtime link), without starting Intl for UTC. */
+function systemTz(): string {
+  if (systemZone !== undefined) return systemZone;
+  let real: string | undefined;
+  try { real = realpathSync('/etc/localtime'); } catch { real = undefined; }
+  return (systemZone = (real !== '/etc/localtime' ? utcFromLocaltime(real) : undefined)
+    ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
 /** The IANA zone behind Local (undefined: UTC). Go: TZ unset → /etc/localtime, TZ="" → UTC. */
-function localTz(): string | undefined {
+export function localTz(): string | undefined {
   const tz = process.env.TZ;
   if (tz === '') return undefined;
   const name = tz?.startsWith(':') ? tz.slice(1) : tz;
   if (name !== undefined) return validIana(name) ? name : undefined;
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return systemTz();
 }
 
 function validIana(name: string): boolean {
+  if (UTC_NAMES.has(name)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;
@@ -112,7 +145,7 @@ export function zoneLookup(zone: Zone, unixSec: number): { offset: number; abbre
   if (zone.offsetSeconds !== undefined) return { offset: zone.offsetSeconds, abbrev: zone.name };
   const tz = zone.name === 'Local' ? localTz() : zone.name;
   if (tz === undefined || tz === 'UTC' || zone.name === '') return { offset: 0, abbrev: 'UTC' };
-  const offset = intlOffset(tz, unixSec);
+  const offset = UTC_NAMES.has(tz) ? 0 : intlOffset(tz, unixSec);
   const info = tzif(tz);
   if (info) {
     let i = info.trans.length - 1;
