@@ -1,13 +1,13 @@
 #!/bin/bash
 # Cold start of `prefixkit diagnose job` beside `node -e 0`: N runs each, interleaved; mean ms and ratio.
 #   bench/diagnose.sh [N]
-# Two specs: the golden one (../shared/golden/diagnose/specs, job stage3-http) and a generated
+# Two specs: the golden one (test/golden/diagnose/specs, job stage3-http) and a generated
 # real-size one (4 jobs, 10 hooks files of ~100 lines each, anchors and merge keys).
 # Build first: npm run build (npm run bench:diagnose does both).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-20}
-golden=$here/../shared/golden/diagnose/specs
+golden=$here/test/golden/diagnose/specs
 [[ -f $here/dist/cli/main.js ]] || { echo "bench: run npm run build first" >&2; exit 2; }
 [[ -d $golden ]] || { echo "bench: no golden spec tree at $golden" >&2; exit 2; }
 

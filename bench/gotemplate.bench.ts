@@ -1,5 +1,5 @@
 /**
- * Renders every golden case of ../shared/golden/gotemplate/cases.json many times: parse once
+ * Renders every golden case of test/golden/gotemplate/cases.json many times: parse once
  * (the engine caches parsed templates by text), evaluate many. Run with `npx vitest bench
  * bench/gotemplate.bench.ts`; besides vitest's table it prints µs per render.
  */
@@ -9,12 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { bench, describe } from 'vitest';
 import { renderHelm } from '../src/gotemplate/engine.js';
 import type { GoMap, Value } from '../src/gotemplate/value.js';
-import { decodeYaml } from '../src/metro/yaml.js';
-import { decodeJsonValue } from '../test/unit/gotemplate/json-values.js';
+import { decodeJson, decodeYaml } from '../src/metro/yaml.js';
 
 process.env.TZ = 'UTC';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const raw = decodeJsonValue(readFileSync(join(repoRoot, '..', 'shared', 'golden', 'gotemplate', 'cases.json'), 'utf8')) as GoMap[];
+const raw = decodeJson(readFileSync(join(repoRoot, 'test', 'golden', 'gotemplate', 'cases.json'), 'utf8')) as GoMap[];
 const cases = raw.map((c) => ({
   template: c.get('template') as string,
   values: (c.has('valuesYaml') ? decodeYaml(c.get('valuesYaml') as string) : (c.get('values') as Value)) as GoMap,

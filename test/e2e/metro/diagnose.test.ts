@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GOLDEN } from '../../support/golden.js';
 
 // Runs the built CLI (npm run build) on the golden spec tree, from its root, as the reference did.
 const REPO = join(import.meta.dirname, '../../..');
-const GOLDEN = join(REPO, '..', 'shared', 'golden', 'diagnose');
-const SPECS = join(GOLDEN, 'specs');
-const EXPECTED = join(GOLDEN, 'expected');
+const DIAGNOSE = join(GOLDEN, 'diagnose');
+const SPECS = join(DIAGNOSE, 'specs');
+const EXPECTED = join(DIAGNOSE, 'expected');
 
 const run = (args: string[]) => {
   const r = spawnSync(process.execPath, [join(REPO, 'bin/prefixkit.js'), ...args], { encoding: 'utf8', cwd: SPECS, env: { ...process.env, TZ: 'UTC', FORCE_COLOR: '0' } });

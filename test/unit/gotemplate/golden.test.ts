@@ -1,19 +1,17 @@
 /**
- * Every golden case of ../shared/golden/gotemplate/cases.json (made by the real Helm engine):
+ * Every golden case of test/golden/gotemplate/cases.json (made by the real Helm engine):
  * exact output, the output pattern of date-dependent cases, or an error containing the given text.
  * vitest.config.ts runs the suite with TZ=UTC, as the cases require.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderHelm, TemplateError } from '../../../src/gotemplate/engine.js';
 import type { GoMap, Value } from '../../../src/gotemplate/value.js';
-import { decodeYaml } from '../../../src/metro/yaml.js';
-import { decodeJson } from '../../../src/metro/yaml.js';
+import { decodeJson, decodeYaml } from '../../../src/metro/yaml.js';
+import { GOLDEN } from '../../support/golden.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const casesFile = join(repoRoot, '..', 'shared', 'golden', 'gotemplate', 'cases.json');
+const casesFile = join(GOLDEN, 'gotemplate', 'cases.json');
 const cases = decodeJson(readFileSync(casesFile, 'utf8')) as GoMap[];
 
 const str = (c: GoMap, k: string) => c.get(k) as string | undefined;

@@ -5,10 +5,11 @@ import { formatDiagnose } from '../../../src/metro/diagnose.js';
 import { hookFileSchema, jobSchema, type HookFile, type Job } from '../../../src/metro/job.js';
 import { decodeAs, list, struct } from '../../../src/metro/schema.js';
 import { parseYaml } from '../../../src/metro/yaml.js';
+import { GOLDEN } from '../../support/golden.js';
 
 // The encoders alone, on the golden diagnose outputs: decoding the reference's YAML into the job
 // model and printing it again must give the reference's bytes, in YAML and in JSON.
-const EXPECTED = join(import.meta.dirname, '../../../../shared/golden/diagnose/expected');
+const EXPECTED = join(GOLDEN, 'diagnose', 'expected');
 const rendered = struct('specs.JobRendered', [['job', jobSchema], ['hooks', list(hookFileSchema)]]);
 
 describe('the diagnose encoders reproduce the golden outputs', () => {

@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFast, parseWithLibrary, type YNode } from '../../../src/metro/yamlparse.js';
+import { GOLDEN } from '../../support/golden.js';
 
 // The fast block-YAML parser must agree with eemeli/yaml wherever it does not give up,
 // and must not give up on what job specs and hooks files look like (that is its point).
-const GOLDEN = join(import.meta.dirname, '../../../../shared/golden/diagnose');
+const DIAGNOSE = join(GOLDEN, 'diagnose');
 
 /** Nodes without line numbers, aliases as their targets' shape. */
 function plain(n: YNode | null, depth = 0): unknown {
@@ -49,9 +50,9 @@ const SNIPPETS = [
 
 describe('the fast YAML parser', () => {
   const corpus: Array<[string, string]> = [
-    ['spec', readFileSync(join(GOLDEN, 'specs/jobs/x86_64/basic.yaml'), 'utf8')],
-    ...readdirSync(join(GOLDEN, 'expected')).filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(join(GOLDEN, 'expected', f), 'utf8').replaceAll('@SPECROOT@', '/root').replaceAll('@TODAY@', '2026-11-25')] as [string, string]),
-    ...['steps/prepare.yml', 'checks/verify.yml'].map((f) => [f, readFileSync(join(GOLDEN, 'specs/jobs/hooks', f), 'utf8')] as [string, string]),
+    ['spec', readFileSync(join(DIAGNOSE, 'specs/jobs/x86_64/basic.yaml'), 'utf8')],
+    ...readdirSync(join(DIAGNOSE, 'expected')).filter((f) => f.endsWith('.yaml')).map((f) => [f, readFileSync(join(DIAGNOSE, 'expected', f), 'utf8').replaceAll('@SPECROOT@', '/root').replaceAll('@TODAY@', '2026-11-25')] as [string, string]),
+    ...['steps/prepare.yml', 'checks/verify.yml'].map((f) => [f, readFileSync(join(DIAGNOSE, 'specs/jobs/hooks', f), 'utf8')] as [string, string]),
     ...SNIPPETS.map((s, i) => [`snippet ${i}`, s] as [string, string]),
   ];
 
