@@ -5,6 +5,10 @@
  *
  * Go structs are `Struct`s: fields in declaration order, each with yaml/json omitempty flags.
  */
+import { formatFloat } from '../gotemplate/format.js';
+import { jsonFloat, JsonError, jsonString } from '../gotemplate/funcs/json.js';
+import { byteCompare } from '../gotemplate/funcs/lists.js';
+import { formatTime, RFC3339NANO } from '../gotemplate/funcs/timefmt.js';
 import { GoFloat, GoStruct, GoTime, type Value } from '../gotemplate/value.js';
 import { resolveScalar } from './yaml.js';
 
@@ -30,62 +34,6 @@ export class EncodeError extends Error {
 }
 
 export const field = (name: string, value: Enc, omitempty = true): Field => ({ name, value, omitempty });
-
-// ---------- Go number and time formatting ----------
-
-/** strconv.FormatFloat(f, 'g', -1, 64), what %v and yaml.v3 print. */
-export function formatGoFloat(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
-  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
-  const [mant, expS] = f.toExponential().split('e') as [string, string];
-  const exp = Number(expS);
-  if (exp < -4 || exp >= 6) {   // shortest 'g' switches to %e at exponent 6
-    const e = Math.abs(exp);
-    return `${mant}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
-  }
-  const neg = f < 0;
-  const digits = mant.replace('-', '').replace('.', '');
-  const dp = exp + 1;
-  let s: string;
-  if (dp <= 0) s = `0.${'0'.repeat(-dp)}${digits}`;
-  else if (dp >= digits.length) s = digits + '0'.repeat(dp - digits.length);
-  else s = `${digits.slice(0, dp)}.${digits.slice(dp)}`;
-  return (neg ? '-' : '') + s;
-}
-
-/** encoding/json's float64 encoding. */
-export function formatJsonFloat(f: number): string {
-  if (!Number.isFinite(f)) throw new EncodeError(`json: unsupported value: ${formatGoFloat(f)}`);
-  if (Object.is(f, -0)) return '-0';
-  return String(f);   // ECMAScript's Number::toString uses the same thresholds (1e-6, 1e21) and shortest digits
-}
-
-const pad = (n: number | bigint, w: number) => String(n).padStart(w, '0');
-
-/** time.Time.Format(time.RFC3339Nano). */
-export function formatRfc3339Nano(t: GoTime): string {
-  const offset = t.zone.offsetSeconds ?? 0;
-  const local = t.ns + BigInt(offset) * 1_000_000_000n;
-  let secs = local / 1_000_000_000n, nanos = local % 1_000_000_000n;
-  if (nanos < 0n) { nanos += 1_000_000_000n; secs -= 1n; }
-  let days = secs / 86400n, rem = secs % 86400n;
-  if (rem < 0n) { rem += 86400n; days -= 1n; }
-  // civil_from_days
-  const z = Number(days) + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const r = Number(rem);
-  const frac = nanos === 0n ? '' : `.${pad(nanos, 9).replace(/0+$/, '')}`;
-  const zone = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 3600), 2)}:${pad(Math.floor(Math.abs(offset) % 3600 / 60), 2)}`;
-  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(Math.floor(r / 3600), 2)}:${pad(Math.floor(r % 3600 / 60), 2)}:${pad(r % 60, 2)}${frac}${zone}`;
-}
 
 // ---------- yaml.v3 ----------
 
@@ -274,11 +222,11 @@ class YamlWriter {
     if (typeof v === 'boolean') { this.out += String(v); return; }
     if (typeof v === 'number' || typeof v === 'bigint') { this.out += String(v); return; }
     if (v instanceof GoFloat) {
-      const s = formatGoFloat(v.f);
+      const s = formatFloat(v.f, 'g', -1);
       this.out += s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
       return;
     }
-    if (v instanceof GoTime) { this.out += formatRfc3339Nano(v); return; }
+    if (v instanceof GoTime) { this.out += formatTime(v, RFC3339NANO); return; }
     if (typeof v !== 'string') throw new Error('internal: not a scalar');
     if (hasLoneSurrogate(v)) throw new EncodeError('yaml: cannot marshal invalid UTF-8 data');
     switch (stringStyle(v, simpleKey)) {
@@ -379,28 +327,6 @@ export function encodeYaml(v: Enc): string {
 
 // ---------- encoding/json ----------
 
-function jsonString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { out += s[i]! + s[i + 1]!; i++; continue; }
-    if (c >= 0xd800 && c <= 0xdfff) { out += '\\ufffd'; continue; }
-    switch (c) {
-      case 0x22: out += '\\"'; break;
-      case 0x5c: out += '\\\\'; break;
-      case 0x0a: out += '\\n'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x09: out += '\\t'; break;
-      case 0x08: out += '\\b'; break;
-      case 0x0c: out += '\\f'; break;
-      default:
-        if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, '0')}`;
-        else out += s[i];
-    }
-  }
-  return `${out}"`;
-}
-
 /** encoding/json isEmptyValue: structs are never empty. */
 const isEmptyJson = (v: Enc) => v === null || v === '' || v === 0 || v === false || (v instanceof GoFloat && v.f === 0)
   || (Array.isArray(v) && v.length === 0) || (isMapValue(v) && v.size === 0);
@@ -414,12 +340,14 @@ function jsonFields(s: Struct): Array<readonly [string, Enc]> {
 export function encodeJson(v: Enc): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (typeof v === 'string') return jsonString(v);
-  if (v instanceof GoFloat) return formatJsonFloat(v.f);
-  if (v instanceof GoTime) return jsonString(formatRfc3339Nano(v));
+  if (typeof v === 'string') return jsonString(v, true);
+  if (v instanceof GoFloat) {
+    try { return jsonFloat(v.f); } catch (e) { throw e instanceof JsonError ? new EncodeError(e.message) : e; }
+  }
+  if (v instanceof GoTime) return jsonString(formatTime(v, RFC3339NANO), true);
   if (Array.isArray(v)) return `[${v.map(encodeJson).join(',')}]`;
-  if (v instanceof Struct) return `{${jsonFields(v).map(([k, x]) => `${jsonString(k)}:${encodeJson(x)}`).join(',')}}`;
-  if (v instanceof GoStruct) return `{${[...v.fields].map(([k, x]) => `${jsonString(k)}:${encodeJson(x)}`).join(',')}}`;
+  if (v instanceof Struct) return `{${jsonFields(v).map(([k, x]) => `${jsonString(k, true)}:${encodeJson(x)}`).join(',')}}`;
+  if (v instanceof GoStruct) return `{${[...v.fields].map(([k, x]) => `${jsonString(k, true)}:${encodeJson(x)}`).join(',')}}`;
   const m = v as Map<string, Value>;
-  return `{${[...m.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).map((k) => `${jsonString(k)}:${encodeJson(m.get(k)!)}`).join(',')}}`;
+  return `{${[...m.keys()].sort(byteCompare).map((k) => `${jsonString(k, true)}:${encodeJson(m.get(k)!)}`).join(',')}}`;
 }

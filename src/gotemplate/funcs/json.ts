@@ -5,7 +5,7 @@
  */
 import { formatFloat } from '../format.js';
 import { GoFloat, GoStruct, GoTime, type GoMap, type Value } from '../value.js';
-import { formatTime } from './timefmt.js';
+import { formatTime, RFC3339NANO } from './timefmt.js';
 import { byteCompare } from './lists.js';
 
 export class JsonError extends Error {}
@@ -17,6 +17,7 @@ export function jsonString(s: string, escapeHTML: boolean): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
+    if (c >= 0xd800 && c <= 0xdfff) { out += '\\ufffd'; continue; } // a lone surrogate: invalid UTF-8 to Go
     if (c >= 0x20 && ch !== '"' && ch !== '\\' && !(escapeHTML && (ch === '<' || ch === '>' || ch === '&')) && c !== 0x2028 && c !== 0x2029) {
       out += ch;
       continue;
@@ -44,8 +45,6 @@ export function jsonFloat(f: number): string {
   if (fmt === 'e') s = s.replace(/e-0(\d)$/, 'e-$1');
   return s;
 }
-
-const RFC3339NANO = '2006-01-02T15:04:05.999999999Z07:00';
 
 /** json.Marshal / MarshalIndent(v, "", indent) / Encoder with SetEscapeHTML. */
 export function marshalJson(v: Value, opts: { indent?: string; escapeHTML?: boolean } = {}): string {

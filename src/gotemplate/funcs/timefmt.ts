@@ -114,6 +114,9 @@ export function civil(t: GoTime, zone: Zone = t.zone): Civil {
 
 const pad = (n: number, w: number) => (n < 0 ? '-' + String(-n).padStart(w, '0') : String(n).padStart(w, '0'));
 
+/** time.RFC3339Nano, the layout encoding/json, yaml and TOML write times in. */
+export const RFC3339NANO = '2006-01-02T15:04:05.999999999Z07:00';
+
 /** time.Time.Format(layout), shown in `zone` (t.In(zone).Format). */
 export function formatTime(t: GoTime, layout: string, zone: Zone = t.zone): string {
   const c = civil(t, zone);

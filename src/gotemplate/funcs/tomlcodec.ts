@@ -6,7 +6,7 @@
  */
 import { formatFloat } from '../format.js';
 import { GoFloat, GoStruct, GoTime, type GoMap, type Value } from '../value.js';
-import { formatTime, parseTime } from './timefmt.js';
+import { formatTime, parseTime, RFC3339NANO } from './timefmt.js';
 import { UTC } from './zones.js';
 
 const BARE = /^[A-Za-z0-9_-]+$/;
@@ -45,7 +45,7 @@ function element(v: Value): string {
     const s = formatFloat(v.f, 'f', -1);
     return s.includes('.') ? s : s + '.0';
   }
-  if (v instanceof GoTime) return formatTime(v, '2006-01-02T15:04:05.999999999Z07:00');
+  if (v instanceof GoTime) return formatTime(v, RFC3339NANO);
   if (Array.isArray(v)) {
     if (v.some((x) => x === null)) throw new Error('toml: cannot encode array with nil element');
     return '[' + v.map(element).join(', ') + ']';

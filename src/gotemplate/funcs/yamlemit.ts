@@ -6,7 +6,7 @@
  */
 import { formatFloat } from '../format.js';
 import { GoFloat, GoStruct, GoTime, type GoMap, type Value } from '../value.js';
-import { formatTime } from './timefmt.js';
+import { formatTime, RFC3339NANO } from './timefmt.js';
 
 export interface EmitOptions {
   /** yaml.v3 indents sequences inside mappings; yaml.v2 does not. */
@@ -326,7 +326,7 @@ function scalarText(v: Value): string {
     const s = formatFloat(v.f, 'g', -1);
     return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s === 'NaN' ? '.nan' : s;
   }
-  if (v instanceof GoTime) return formatTime(v, '2006-01-02T15:04:05.999999999Z07:00');
+  if (v instanceof GoTime) return formatTime(v, RFC3339NANO);
   return String(v);
 }
 

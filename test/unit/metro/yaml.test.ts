@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GoFloat, GoTime, type Value } from '../../../src/gotemplate/value.js';
-import { encodeJson, encodeYaml, field, formatGoFloat, Struct, yamlKeyLess } from '../../../src/metro/encode.js';
+import { formatFloat } from '../../../src/gotemplate/format.js';
+import { encodeJson, encodeYaml, field, Struct, yamlKeyLess } from '../../../src/metro/encode.js';
+
+/** strconv.FormatFloat(f, 'g', -1, 64): how yaml.v3 writes a float64. */
+const formatGoFloat = (f: number) => formatFloat(f, 'g', -1);
 import { decodeJson, decodeYaml, YamlError } from '../../../src/metro/yaml.js';
 
 const m = (o: Record<string, Value>): Map<string, Value> => new Map(Object.entries(o));
