@@ -300,8 +300,7 @@ async function pipeThrough(source: Readable | undefined, commands: readonly (rea
     }
     waits.push(child.then((r) => {
       if (!r.failed) return;
-      const status = r.exitCode ?? (r.code === 'ENOENT' ? 127 : undefined);
-      failures.push(new CommandFailed(argv, status, r.signal ?? undefined, String(r.stderr ?? '').trim().split('\n').slice(-20).join('\n')));
+      failures.push(CommandFailed.of(argv, r, String(r.stderr ?? '').trim().split('\n').slice(-20).join('\n')));
     }));
     input = child.stdout ?? undefined;
   });

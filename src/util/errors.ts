@@ -21,6 +21,10 @@ export class CommandFailed extends Failure {
     const how = signal ? `was killed by ${signal}` : status === 127 ? 'exited 127 (not found)' : `exited ${status}`;
     super(`"${argv.join(' ')}" ${how}${stderrTail ? `:\n${stderrTail}` : ''}`);
   }
+  /** From a finished child process (execa's result); one that could not start is 127, as in a shell. */
+  static of(argv: readonly string[], r: { exitCode?: number; code?: string; signal?: string }, stderrTail: string): CommandFailed {
+    return new CommandFailed(argv, r.exitCode ?? (r.code === 'ENOENT' ? 127 : undefined), r.signal ?? undefined, stderrTail);
+  }
 }
 
 /** A step of a plan failed: names the step and where its log is. */

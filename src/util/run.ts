@@ -35,19 +35,13 @@ export async function run(argv: readonly string[], o: RunOptions = {}): Promise<
   });
   const [result] = await Promise.all([child, new Promise((done) => lines.once('close', done))]);
   if (logStream) await new Promise((done) => logStream.end(done));
-  if (result.failed) {
-    const status = result.exitCode ?? (result.code === 'ENOENT' ? 127 : undefined);
-    throw new CommandFailed(argv, status, result.signal ?? undefined, tail.join('\n'));
-  }
+  if (result.failed) throw CommandFailed.of(argv, result, tail.join('\n'));
 }
 
 /** Runs a tool for its (small) standard output, e.g. `portageq pkgdir`. */
 export async function capture(argv: readonly string[], o: Pick<RunOptions, 'env' | 'cwd'> = {}): Promise<string> {
   const [file, ...args] = argv;
   const r = await execa(file!, args, { cwd: o.cwd, env: o.env ?? process.env, extendEnv: false, stdin: 'ignore', reject: false });
-  if (r.failed) {
-    const status = r.exitCode ?? (r.code === 'ENOENT' ? 127 : undefined);
-    throw new CommandFailed(argv, status, r.signal ?? undefined, String(r.stderr).trim());
-  }
+  if (r.failed) throw CommandFailed.of(argv, r, String(r.stderr).trim());
   return String(r.stdout).trim();
 }
