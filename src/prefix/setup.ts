@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import type { Log } from '../util/log.js';
 import { executePlan, type StepMarkers } from '../util/plan.js';
-import { wrapperName } from '../wrappers/tools.js';
+import { PORTAGE_TOOLS, wrapperName } from '../wrappers/tools.js';
 import type { PrefixConfig } from './config.js';
 import { loadManifest, ManifestStore, type Manifest } from './manifest.js';
 import { planSetup } from './plan.js';
@@ -89,6 +89,7 @@ function closingLines(cfg: PrefixConfig, o: SetupRun): void {
   o.log.info(o.configOnly
     ? `Done: config and wrappers of prefix ${cfg.name} written.`
     : `Done. Use '${emerge}' to emerge packages into the prefix; the final root is ${cfg.finalRoot}.`);
-  o.log.info(`Wrappers in ${cfg.wrapperDir}: ${emerge} and ebuild-, portageq-, equery-, qlist-, qfile-, qcheck-, emaint-, eclean-, glsa-check-prefix-${cfg.name}-${cfg.board}`);
+  const others = PORTAGE_TOOLS.filter((t) => t !== 'emerge').map((t) => `${t}-`).join(', ');
+  o.log.info(`Wrappers in ${cfg.wrapperDir}: ${emerge} and ${others}prefix-${cfg.name}-${cfg.board}`);
   if (!cfg.host.path.includes(cfg.wrapperDir)) o.log.info(`${cfg.wrapperDir} is not on your PATH; add it with: export PATH="${cfg.wrapperDir}:$PATH"`);
 }

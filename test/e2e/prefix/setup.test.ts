@@ -44,6 +44,7 @@ describe('setup_prefix end to end (amd64-usr, gpkg, Portage host)', () => {
     expect(setup.stderr).toContain(`Done. Use 'emerge-prefix-python-amd64-usr' to emerge packages into the prefix; the final root is ${finalRoot}.`);
     expect(setup.stderr).toContain(`${h.sr.dir}/wrappers is not on your PATH; add it with: export PATH="${h.sr.dir}/wrappers:$PATH"`);
     expect(setup.stderr).toMatch(/cb-bootstrap: Stage complete! :-\)/);
+    expect(setup.stderr).toContain(`Wrappers in ${h.sr.dir}/wrappers: emerge-prefix-python-amd64-usr and ebuild-, portageq-, equery-, qlist-, qfile-, qcheck-, emaint-, eclean-, glsa-check-prefix-python-amd64-usr\n`);
     expect(setup.status, setup.stderr).toBe(0);
   });
 
