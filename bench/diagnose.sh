@@ -1,8 +1,9 @@
 #!/bin/bash
 # Cold start of `prefixkit diagnose job` beside `node -e 0`: N runs each, interleaved; mean ms and ratio.
 #   bench/diagnose.sh [N]
-# Two specs: the golden one (test/golden/diagnose/specs, job stage3-http) and a generated
-# real-size one (4 jobs, 10 hooks files of ~100 lines each, anchors and merge keys).
+# Three specs: the golden one (test/golden/diagnose/specs, job stage3-http); a generated
+# real-size one shaped like macaroni-os/mark-stages (6 jobs, anchors and merge keys, 10 hooks files
+# of ~40 lines); and a stress spec with 6 times those hooks (10 files of 24 hooks each).
 # Build first: npm run build (npm run bench:diagnose does both).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,21 +12,27 @@ golden=$here/test/golden/diagnose/specs
 [[ -f $here/dist/cli/main.js ]] || { echo "bench: run npm run build first" >&2; exit 2; }
 [[ -d $golden ]] || { echo "bench: no golden spec tree at $golden" >&2; exit 2; }
 
-big=$(mktemp -d)
-trap '[[ -n ${KEEP_BENCH_SPEC:-} ]] || rm -rf "$big"' EXIT
-mkdir -p "$big/jobs/x86_64" "$big/jobs/hooks"
-for i in $(seq 1 10); do
-	for j in $(seq 1 6); do
-		sed -e "s/name: \"\\([a-z-]*\\)\"/name: \"\\1-$i-$j\"/" "$golden/jobs/hooks/steps/prepare.yml" | if ((j > 1)); then tail -n +2; else cat; fi
-	done >"$big/jobs/hooks/step$i.yml"
-done
-{
-	sed -n '1,/^jobs:/p' "$golden/jobs/x86_64/basic.yaml"
-	for k in 1 2 3 4; do
-		sed -n '/^- name: stage3-http/,/^  hooks_files:/p' "$golden/jobs/x86_64/basic.yaml" | sed "s/stage3-http/stage3-big-$k/"
-		for i in $(seq 1 10); do echo "    - step$i.yml"; done
+scratch=$(mktemp -d)
+trap '[[ -n ${KEEP_BENCH_SPEC:-} ]] || rm -rf "$scratch"' EXIT
+# spec_tree DIR JOBS COPIES: the golden prepare.yml hooks COPIES times in each of 10 files (names made unique), JOBS jobs.
+spec_tree() {
+	local dir=$1 jobs=$2 copies=$3
+	mkdir -p "$dir/jobs/x86_64" "$dir/jobs/hooks"
+	for i in $(seq 1 10); do
+		for j in $(seq 1 "$copies"); do
+			sed -e "s/name: \"\\([a-z-]*\\)\"/name: \"\\1-$i-$j\"/" "$golden/jobs/hooks/steps/prepare.yml" | if ((j > 1)); then tail -n +2; else cat; fi
+		done >"$dir/jobs/hooks/step$i.yml"
 	done
-} >"$big/jobs/x86_64/big.yaml"
+	{
+		sed -n '1,/^jobs:/p' "$golden/jobs/x86_64/basic.yaml"
+		for k in $(seq 1 "$jobs"); do
+			sed -n '/^- name: stage3-http/,/^  hooks_files:/p' "$golden/jobs/x86_64/basic.yaml" | sed "s/stage3-http/stage3-big-$k/"
+			for i in $(seq 1 10); do echo "    - step$i.yml"; done
+		done
+	} >"$dir/jobs/x86_64/big.yaml"
+}
+spec_tree "$scratch/real" 6 1
+spec_tree "$scratch/stress" 4 6
 
 now_ns() { date +%s%N; }
 bench() { # label dir spec job
@@ -43,4 +50,5 @@ bench() { # label dir spec job
 }
 echo "cold runs: $n each, interleaved"
 bench "golden (stage3-http)" "$golden" jobs/x86_64/basic.yaml stage3-http
-bench "real-size (4 jobs, 10 hooks)" "$big" jobs/x86_64/big.yaml stage3-big-3
+bench "real-size (6 jobs, 10 hooks)" "$scratch/real" jobs/x86_64/big.yaml stage3-big-3
+bench "stress (240 hooks)" "$scratch/stress" jobs/x86_64/big.yaml stage3-big-3

@@ -2,6 +2,7 @@
 // libraries only some inputs need in dist/vendor/ (src/util/vendor.ts requires them on first use).
 // Every output file sits one directory below dist/, so `new URL('../../templates/', import.meta.url)`
 // (src/util/template.ts) still finds templates/ from any chunk. Type checking is `npm run typecheck`.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +45,22 @@ await build({
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
 });
+// A plain `diagnose job` as one CommonJS file plus its loader, for start-up time (src/cli/precompiled.ts).
+await build({
+  ...common,
+  entryPoints: { 'fast/diagnose': 'src/cli/fast.ts', 'fast/load': 'src/cli/precompiled.ts' },
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { PREFIXKIT_BUNDLE: 'true', 'import.meta.url': '__pkModuleUrl' },
+  banner: { js: "var __pkModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
 
 // src/util/template.ts finds templates/ at '../../templates/' from the module's URL: keep every file one level deep.
 const deep = readdirSync(out, { recursive: true }).map(String).filter((f) => /\.c?js$/.test(f) && f.split('/').length !== 2);
 if (deep.length) throw new Error(`build: ${deep.join(', ')} not one directory below dist/; templates/ would not be found`);
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 renameSync(out, join(root, 'dist'));
+
+// The V8 code cache of dist/fast/diagnose.cjs, taken after rendering the example job (a smoke test too).
+execFileSync(process.execPath, ['bin/prefixkit.js', 'diagnose', 'job', '--quiet', '--specfile', 'examples/metro/jobs/x86_64/stage3.yaml', '--job', 'stage3-next'],
+  { cwd: root, env: { ...process.env, PREFIXKIT_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -27,17 +27,17 @@ export const diagnoseJobCommand: CommandModule<object, DiagnoseJobArgs> = {
   handler: (argv) => runDiagnose(argv),
 };
 
-async function runDiagnose(a: DiagnoseJobArgs): Promise<void> {
+export async function runDiagnose(a: DiagnoseJobArgs): Promise<void> {
   const { diagnoseJobCommand: run } = await import('../metro/command.js');
   process.stdout.write(run(a, process.cwd(), (line) => process.stderr.write(`${line}\n`)));
 }
 
 /**
- * `diagnose job` without yargs, for start-up time: only a plain, complete invocation
- * (known flags, --specfile and --job given); anything else returns false and goes to yargs.
+ * The flags of a plain, complete `diagnose job` (known flags only, --specfile and --job given),
+ * read without yargs for start-up time (src/cli/fast.ts); undefined for anything else.
  */
-export async function fastDiagnose(args: readonly string[]): Promise<boolean> {
-  if (!['diagnose', 'di', 'd'].includes(args[0] ?? '') || !['job', 'j'].includes(args[1] ?? '')) return false;
+export function plainDiagnoseArgs(args: readonly string[]): DiagnoseJobArgs | undefined {
+  if (!['diagnose', 'di', 'd'].includes(args[0] ?? '') || !['job', 'j'].includes(args[1] ?? '')) return undefined;
   let v;
   try {
     ({ values: v } = parseArgs({
@@ -45,9 +45,8 @@ export async function fastDiagnose(args: readonly string[]): Promise<boolean> {
       options: { specfile: { type: 'string', multiple: true }, job: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } },
     }));
   } catch {
-    return false;
+    return undefined;
   }
-  if (!v.specfile?.length || v.job === undefined) return false;
-  await runDiagnose({ specfile: v.specfile, job: v.job, json: v.json ?? false, quiet: v.quiet ?? false });
-  return true;
+  if (!v.specfile?.length || v.job === undefined) return undefined;
+  return { specfile: v.specfile, job: v.job, json: v.json ?? false, quiet: v.quiet ?? false };
 }

@@ -1,22 +1,10 @@
-import { Failure, UsageError } from '../util/errors.js';
-import { fastDiagnose } from './diagnose.js';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../util/errors.js';
+import { reportErrors } from './report.js';
 
-/** The only place that turns errors into messages and exit codes. */
+/** The full CLI (yargs). A plain `diagnose job` never gets here: bin/prefixkit.js runs it from dist/fast/. */
 export async function main(args: readonly string[], scriptName = 'prefixkit'): Promise<void> {
-  try {
-    // A well-formed `diagnose job` skips loading yargs (start-up time); anything else goes through yargs.
-    if (scriptName === 'prefixkit' && await fastDiagnose(args)) return;
-    await parse(args, scriptName);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`${scriptName}: ${e.message}`);
-      process.exitCode = 2;
-    } else if (e instanceof Failure) {
-      const { default: chalk } = await import('chalk');
-      console.error(chalk.red(`${scriptName}: ${e.message}`));
-      process.exitCode = 1;
-    } else throw e;
-  }
+  await reportErrors(scriptName, () => parse(args, scriptName));
 }
 
 async function parse(args: readonly string[], scriptName: string): Promise<void> {
@@ -33,9 +21,16 @@ async function parse(args: readonly string[], scriptName: string): Promise<void>
       .command(templateCommand)
       .completion('completion', 'Print a bash/zsh completion script (source it from your shell rc)')
       .demandCommand(1, 'name a command (see --help)'))
+    // Named here: yargs would look for package.json beside the bin script, and bin/ has its own.
+    .version(version())
     .strict()
     .parserConfiguration({ 'camel-case-expansion': false })
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => { throw err ?? new UsageError(msg); });
   await cli.parseAsync();
+}
+
+/** From src/cli/ and from dist/cli/ alike, package.json is two directories up. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
