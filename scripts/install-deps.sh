@@ -7,6 +7,8 @@ set -euo pipefail
 declare -A PACKAGES=(
 	[tar]=tar [bzip2]=bzip2 [xz]=xz-utils [zstd]=zstd [gzip]=gzip [unshare]=util-linux [mount]=mount
 	[git]=git [bash]=bash [sha256sum]=coreutils
+	# metro: multi-threaded compressors, xattrs and ACLs, the busybox rootfs of the tests and the demo
+	[pixz]=pixz [pigz]=pigz [lbzip2]=lbzip2 [setfattr]=attr [setfacl]=acl [busybox]=busybox-static [curl]=curl
 )
 
 missing=()

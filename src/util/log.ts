@@ -27,16 +27,21 @@ export class Log {
     this.print(`${chalk.dim(`${label}:`)} ${text}`);
   }
 
-  /** Runs `work` under a spinner that shows the elapsed time; lines printed meanwhile appear above it. */
-  async spin<T>(text: string, work: () => Promise<T>): Promise<T> {
-    if (this.quiet || !this.out.isTTY) return work();
+  /**
+   * Runs `work` under a spinner that shows the elapsed time and whatever detail `work` reports
+   * (bytes and rate); lines printed meanwhile appear above it. No spinner off a TTY or when quiet.
+   */
+  async spin<T>(text: string, work: (detail: (d: string) => void) => Promise<T>): Promise<T> {
+    if (this.quiet || !this.out.isTTY) return work(() => {});
     const started = Date.now();
     const spinner = ora({ text, stream: this.out }).start();
-    const timer = setInterval(() => { spinner.text = `${text} (${elapsed(started)})`; }, 1000);
+    let detail = '';
+    const show = () => { spinner.text = `${text} (${elapsed(started)}${detail ? `, ${detail}` : ''})`; };
+    const timer = setInterval(show, 1000);
     this.spinner = spinner;
     try {
-      const result = await work();
-      spinner.succeed(`${text} (${elapsed(started)})`);
+      const result = await work((d) => { detail = d; show(); });
+      spinner.succeed(`${text} (${elapsed(started)}${detail ? `, ${detail}` : ''})`);
       return result;
     } catch (e) {
       spinner.fail(`${text} (${elapsed(started)})`);
@@ -61,4 +66,18 @@ export class Log {
 function elapsed(since: number): string {
   const s = Math.round((Date.now() - since) / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** 1.5 MiB, 200 KiB, 17 B. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  for (; n >= 1024 && i < units.length - 1; i++) n /= 1024;
+  return i === 0 ? `${Math.round(n)} B` : `${n.toFixed(1)} ${units[i]}`;
+}
+
+/** Bytes so far and the rate since `since` (ms timestamp): "12.0 MiB at 4.1 MiB/s". */
+export function formatProgress(bytes: number, since: number, total?: number): string {
+  const secs = Math.max((Date.now() - since) / 1000, 0.001);
+  return `${formatBytes(bytes)}${total ? ` of ${formatBytes(total)}` : ''} at ${formatBytes(bytes / secs)}/s`;
 }
