@@ -38,3 +38,26 @@ step 'Render a mark-devkit job spec as `mark-devkit diagnose job` does' 'prefixk
 step 'Render a Go/Helm template with values' "prefixkit template render --set arch=arm64 --set 'extras={kde,gnome}' -"
 printf '%s\n' 'stage3-{{ .Values.arch }}{{ if .Values.extras }}+{{ join "+" .Values.extras }}{{ end }}.tar.xz' |
 	prefixkit template render --set arch=arm64 --set 'extras={kde,gnome}' -
+
+# metro run, end to end: a busybox seed served on 127.0.0.1, outer and inner hooks, a .tar.zst
+# with DIGESTS. Runs in a temporary copy of examples/metro (workspace and output land there).
+cp -r "${repo}/examples/metro" "${work}/metro"
+mkdir -p "${work}/seed/rootfs/bin" "${work}/seed/rootfs/dev" "${work}/seed/rootfs/etc" "${work}/seed/rootfs/proc" "${work}/seed/rootfs/var/tmp"
+cp "$(command -v busybox)" "${work}/seed/rootfs/bin/busybox"
+for applet in sh ls cat echo id grep touch rm; do ln -s busybox "${work}/seed/rootfs/bin/${applet}"; done
+mknod -m 0666 "${work}/seed/rootfs/dev/null" c 1 3
+tar -C "${work}/seed/rootfs" --numeric-owner -czf "${work}/seed/busybox-seed.tar.gz" .
+node "${repo}/scripts/serve.mjs" "${work}/seed" >"${work}/port" &
+server=$!
+trap 'kill ${server} 2>/dev/null; rm -rf "${work}" /tmp/prefixkit-demo-distfiles' EXIT
+for _ in $(seq 50); do [[ -s ${work}/port ]] && break; sleep 0.1; done
+sed -i "s/seed_port: 8080/seed_port: $(cat "${work}/port")/" "${work}/metro/jobs/x86_64/busybox.yaml"
+cd "${work}/metro"
+
+step 'Plan a metro job: every step and hook in run order (nothing is run)' 'prefixkit metro run --dry-run --specfile jobs/x86_64/busybox.yaml --job busybox-demo'
+prefixkit metro run --dry-run --specfile jobs/x86_64/busybox.yaml --job busybox-demo
+
+step 'Run it: download and extract the seed, run the hooks (inner ones in a chroot), pack a .tar.zst' 'prefixkit metro run --specfile jobs/x86_64/busybox.yaml --job busybox-demo'
+prefixkit metro run --specfile jobs/x86_64/busybox.yaml --job busybox-demo
+find output -type f | sort
+zstd -dc output/demo/*.tar.zst | tar -tv --numeric-owner | head -8

@@ -8,8 +8,8 @@ export async function main(args: readonly string[], scriptName = 'prefixkit'): P
 }
 
 async function parse(args: readonly string[], scriptName: string): Promise<void> {
-  const [{ default: yargs }, { prefixCommand, setupCommand }, { diagnoseCommand }, { templateCommand }] = await Promise.all([
-    import('yargs'), import('./prefix.js'), import('./diagnose.js'), import('./template.js'),
+  const [{ default: yargs }, { prefixCommand, setupCommand }, { diagnoseCommand }, { templateCommand }, { metroCommand }] = await Promise.all([
+    import('yargs'), import('./prefix.js'), import('./diagnose.js'), import('./template.js'), import('./metro.js'),
   ]);
   const base = yargs([...args]).scriptName(scriptName);
   // setup_prefix is Flatcar's name for `prefixkit prefix setup`, with Flatcar's usage line.
@@ -17,6 +17,7 @@ async function parse(args: readonly string[], scriptName: string): Promise<void>
     ? base.command({ ...setupCommand, command: '$0 <name> [eprefix]' }).usage('usage: setup_prefix [flags] <name> <eprefix>')
     : base.usage('usage: $0 <command> [options]')
       .command(prefixCommand)
+      .command(metroCommand)
       .command(diagnoseCommand)
       .command(templateCommand)
       .completion('completion', 'Print a bash/zsh completion script (source it from your shell rc)')

@@ -26,6 +26,8 @@ export interface JobSource {
   type: string; uri: string; path: string; target: string;
   anise_config: string; anise_repos: string[]; anise_packages: string[];
   tarformers_specs: TarformersSpec | null;
+  /** prefixkit's addition: `sha256:<hex>` or `sha512:<hex>` of the http download. */
+  checksum: string;
 }
 
 export interface JobOutput { type: string; name: string; dir: string; tarformers_specs: TarformersSpec | null }
@@ -75,6 +77,7 @@ export const jobSchema = struct('specs.Job', [
     ['type', str], ['uri', str], ['path', str], ['target', str],
     ['anise_config', str], ['anise_repos', list(str)], ['anise_packages', list(str)],
     ['tarformers_specs', ptr(tarformersSchema)],
+    ['checksum', str],
   ])],
   ['output', struct('specs.JobOutput', [['type', str], ['name', str], ['dir', str], ['tarformers_specs', ptr(tarformersSchema)]])],
   ['options', values],

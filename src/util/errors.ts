@@ -7,7 +7,7 @@ export class UsageError extends Error {
 
 export class Failure extends Error {
   override name = 'Failure';
-  readonly exitCode = 1;
+  readonly exitCode: number = 1;
 }
 
 export class CommandFailed extends Failure {

@@ -13,6 +13,8 @@ export interface RunOptions {
   /** Also append the raw output to this file. */
   readonly logFile?: string;
   readonly log?: Log;
+  /** Aborting kills the tool (SIGTERM, then SIGKILL after 5 s). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function run(argv: readonly string[], o: RunOptions = {}): Promise<
   const [file, ...args] = argv;
   const child = execa(file!, args, {
     cwd: o.cwd, env: o.env ?? process.env, extendEnv: false, stdin: 'ignore', all: true, buffer: false, reject: false,
+    ...(o.signal ? { cancelSignal: o.signal, forceKillAfterDelay: 5000 } : {}),
   });
   const tail: string[] = [];
   const logStream: WriteStream | undefined = o.logFile ? createWriteStream(o.logFile, { flags: 'a' }) : undefined;

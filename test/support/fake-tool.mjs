@@ -19,6 +19,7 @@ if ((env.FAKE_FAIL ?? '').split(',').includes(tool)) {
 switch (tool) {
   case 'portageq': portageq(); break;
   case 'cb-bootstrap': cbBootstrap(); break;
+  case 'anise': anise(); break;
   default: console.log(`${tool} ${args.join(' ')}`);
 }
 
@@ -57,6 +58,14 @@ function cbBootstrap() {
 
 function readlinkOrNull(p) { try { return readlinkSync(p); } catch { return null; } }
 function pick(e) {
-  const keys = ['ROOT', 'SYSROOT', 'PORTAGE_CONFIGROOT', 'EPREFIX', 'CROSS_BOSS', 'CROSS_CMD', 'USE', 'FEATURES', 'PKGDIR'];
+  const keys = ['ROOT', 'SYSROOT', 'PORTAGE_CONFIGROOT', 'EPREFIX', 'CROSS_BOSS', 'CROSS_CMD', 'USE', 'FEATURES', 'PKGDIR', 'MARKDEVKIT_ROOTFS', 'release'];
   return Object.fromEntries(keys.filter((k) => k in e).map((k) => [k, e[k]]));
+}
+
+// anise --system-target <rootfs> … install … <pkgs>: leaves a file per package in the rootfs.
+function anise() {
+  const rootfs = args[args.indexOf('--system-target') + 1];
+  if (!args.includes('install')) return;
+  mkdirSync(join(rootfs, 'var/lib/anise'), { recursive: true });
+  for (const p of args.slice(args.indexOf('--skip-config-protect') + 1)) appendFileSync(join(rootfs, 'var/lib/anise', p.replaceAll('/', '_')), `${p}\n`);
 }

@@ -1,0 +1,34 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Failure } from '../../util/errors.js';
+
+/**
+ * The PATH prefixkit finds the system tools it runs with (unshare, mount, fchroot…): its own PATH
+ * plus the sbin directories, which a user's PATH often lacks. Never the hook's PATH, which a job
+ * option may have replaced.
+ */
+export function toolPath(): string {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean);
+  return [...new Set(dirs)].join(':');
+}
+
+/** The absolute path of a system tool, or undefined when it is not installed. */
+export function findTool(name: string): string | undefined {
+  for (const dir of toolPath().split(':')) {
+    const path = join(dir, name);
+    try {
+      accessSync(path, constants.X_OK);
+      if (statSync(path).isFile()) return path;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/** findTool for a tool checkExecutor has already required. */
+export function tool(name: string): string {
+  const path = findTool(name);
+  if (!path) throw new Failure(`${name} is not installed (needed to run inner-chroot hooks)`);
+  return path;
+}
