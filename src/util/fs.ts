@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, lstat, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { mkdirp } from 'fs-extra/esm';
@@ -35,5 +36,14 @@ export async function pathState(path: string): Promise<PathState> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { type: 'absent' };
     throw e;
+  }
+}
+
+/** A text file's content, or '' when it cannot be read (a /proc entry that vanished, an absent optional file). */
+export function readTextOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }

@@ -3,10 +3,11 @@
  * order) of the chroot's entrypoint with prefixkit's own, and for a foreign one looks for the
  * binfmt_misc handler the kernel would use, matching its magic and mask as the kernel does.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../util/errors.js';
 import { findInRoot, inRootfs, resolveInRoot, type HostOf } from './rootpath.js';
+import { readTextOr } from '../../util/fs.js';
 
 export type Executor = 'builtin' | 'fchroot';
 
@@ -111,10 +112,10 @@ interface Handler { readonly name: string; readonly interpreter: string; readonl
 
 /** The enabled magic handler that matches `head`, as /proc/sys/fs/binfmt_misc/<name> describes it. */
 function binfmtHandler(head: Buffer, dir: string): Handler | undefined {
-  if (readOr(join(dir, 'status')).trim() !== 'enabled') return undefined;
+  if (readTextOr(join(dir, 'status')).trim() !== 'enabled') return undefined;
   for (const name of readdirSync(dir).sort()) {
     if (name === 'status' || name === 'register') continue;
-    const lines = readOr(join(dir, name)).split('\n');
+    const lines = readTextOr(join(dir, name)).split('\n');
     if (lines[0] !== 'enabled') continue;
     const field = (key: string) => lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1).trim();
     const magic = Buffer.from(field('magic') ?? '', 'hex');
@@ -125,12 +126,4 @@ function binfmtHandler(head: Buffer, dir: string): Handler | undefined {
     if (matches) return { name, interpreter: field('interpreter') ?? '?', flags: field('flags:') ?? '' };
   }
   return undefined;
-}
-
-function readOr(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HookOutput } from './output.js';
+import { readTextOr } from '../../util/fs.js';
 
 export interface Exit {
   readonly status: number | null;
@@ -75,17 +76,9 @@ function groupAlive(pgid: number): boolean {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm may contain spaces and parentheses.
-    const stat = readOr(`/proc/${pid}/stat`);
+    const stat = readTextOr(`/proc/${pid}/stat`);
     const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (Number(pgrp) === pgid && state !== 'Z') return true;
   }
   return false;
-}
-
-function readOr(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { HookRun } from '../hooks/hook.js';
 import type { Bind, Hook, HookType, Job, TarformersSpec } from '../job.js';
 import type { RenderedJob } from '../render.js';
 import { jobEnv } from './env.js';
@@ -23,16 +24,6 @@ export interface MetroRunFlags {
   readonly executor: Executor;
 }
 
-/** A hook as it will run: the entrypoint defaulted and the binds of the job and the hook merged. */
-export interface PlannedHook {
-  readonly name: string;
-  readonly type: HookType;
-  readonly file: string;
-  readonly entrypoint: readonly string[];
-  readonly commands: readonly string[];
-  readonly binds: readonly Bind[];
-}
-
 export type SourcePlan =
   | { readonly type: 'http'; readonly uri: string; readonly target: string; readonly checksum?: string }
   | { readonly type: 'anise'; readonly commands: ReadonlyArray<readonly string[]> };
@@ -40,7 +31,7 @@ export type SourcePlan =
 export interface OutputPlan { readonly dir: string; readonly name: string; readonly path: string; readonly tarformers: TarformersSpec | null }
 
 type StepBody =
-  | { readonly kind: 'hook'; readonly hook: PlannedHook }
+  | { readonly kind: 'hook'; readonly hook: HookRun }
   | { readonly kind: 'source'; readonly source: SourcePlan }
   | { readonly kind: 'pack'; readonly output: OutputPlan };
 
@@ -98,7 +89,8 @@ export function planRun(r: RenderedJob, specfile: string, flags: MetroRunFlags, 
 /** The variables post-output hooks get on top of the job's. */
 export const outputEnv = (o: OutputPlan) => ({ MARKDEVKIT_OUTPUTDIR: o.dir, MARKDEVKIT_OUTPUTNAME: o.name });
 
-function plannedHook(h: Hook, file: string, job: Job): PlannedHook {
+/** A hook as it will run: the entrypoint defaulted and the binds of the job and the hook merged. */
+function plannedHook(h: Hook, file: string, job: Job): HookRun {
   return {
     name: h.name || h.type, type: h.type as HookType, file,
     entrypoint: h.entrypoint.length ? h.entrypoint : DEFAULT_ENTRYPOINT,
