@@ -15,7 +15,7 @@ import { otherPrefixes, planUninstall, uninstallPrefix } from './uninstall.js';
 export async function prefixSetupCommand(argv: PrefixCommandArgs, cwd: string): Promise<void> {
   const log = new Log(argv.quiet);
   if (argv.uninstall) {
-    const m = await findPrefix(argv, cwd);
+    const m = await findPrefix(resolve(cwd, argv.scripts_root ?? '.'), argv.name!, argv.board);
     if (argv.dry_run) return printPlan(planUninstall(m, await otherPrefixes(m)), argv.json);
     if (!asRoot()) return;
     await uninstallPrefix(m, log);
@@ -54,18 +54,19 @@ async function withRecordedSettings(argv: PrefixCommandArgs, cwd: string): Promi
   return { ...known.settings, ...given, name: argv.name, eprefix: argv.eprefix ?? known.eprefix };
 }
 
-/** --uninstall NAME needs no other flag: the manifest knows the rest. */
-async function findPrefix(argv: PrefixCommandArgs, cwd: string): Promise<Manifest> {
-  const scriptsRoot = resolve(cwd, argv.scripts_root ?? '.');
-  const name = argv.name!;
-  if (argv.board) {
-    const m = await loadManifest(stateDirFor(scriptsRoot, resolveBoard(argv.board, scriptsRoot), name));
+/**
+ * A prefix by name under a scripts root (--uninstall NAME, sysext bake --prefix NAME): the
+ * manifest knows the rest. The board is needed only when the name exists for several.
+ */
+export async function findPrefix(scriptsRoot: string, name: string, board?: string): Promise<Manifest> {
+  if (board) {
+    const m = await loadManifest(stateDirFor(scriptsRoot, resolveBoard(board, scriptsRoot), name));
     if (m) return m;
   }
-  const found = (await listManifests(scriptsRoot)).filter((m) => m.name === name && (!argv.board || m.board === argv.board));
+  const found = (await listManifests(scriptsRoot)).filter((m) => m.name === name && (!board || m.board === board));
   if (found.length === 1) return found[0]!;
   if (found.length > 1) throw new UsageError(`prefix ${name} exists for boards ${found.map((m) => m.board).join(', ')}: pass --board`);
-  throw new UsageError(`no prefix named ${name}${argv.board ? ` for ${argv.board}` : ''} under ${scriptsRoot} (see \`prefixkit prefix list --scripts_root ${scriptsRoot}\`)`);
+  throw new UsageError(`no prefix named ${name}${board ? ` for ${board}` : ''} under ${scriptsRoot} (see \`prefixkit prefix list --scripts_root ${scriptsRoot}\`)`);
 }
 
 function printPlan(plan: Plan, json: boolean): void {
