@@ -61,3 +61,32 @@ step 'Run it: download and extract the seed, run the hooks (inner ones in a chro
 prefixkit metro run --specfile jobs/x86_64/busybox.yaml --job busybox-demo
 find output -type f | sort
 zstd -dc output/demo/*.tar.zst | tar -tv --numeric-owner | head -8
+
+# sysext: a tiny real prefix (a program built for /usr/local/pkdemo, with its own glibc and
+# loader), checked for self-containment, baked, read back, and merged by systemd-sysext.
+cd "${work}"
+P=/usr/local/pkdemo
+root=${work}/pkdemo/root
+case $(uname -m) in aarch64) loader=ld-linux-aarch64.so.1 libc=/lib/aarch64-linux-gnu/libc.so.6 ;; *) loader=ld-linux-x86-64.so.2 libc=/lib/x86_64-linux-gnu/libc.so.6 ;; esac
+mkdir -p "${root}${P}/usr/bin" "${root}${P}/lib64" "${work}/images"
+printf '#include <stdio.h>\nint main(void) { puts("hello from pkdemo"); return 0; }\n' >"${work}/hello.c"
+gcc -O2 -o "${root}${P}/usr/bin/hello" "${work}/hello.c" -Wl,--dynamic-linker=${P}/lib64/${loader} -Wl,-rpath,${P}/lib64
+cp -L "${libc}" "/lib64/${loader}" "${root}${P}/lib64/"
+patchelf --set-interpreter "${P}/lib64/${loader}" "${root}${P}/lib64/libc.so.6"
+
+step 'Is the prefix self-contained? (interpreters, libraries, RUNPATHs, shebangs, symlinks)' "prefixkit verify pkdemo/root --eprefix ${P}"
+prefixkit verify pkdemo/root --eprefix "${P}"
+
+step 'Bake it into a reproducible systemd-sysext image' 'prefixkit sysext bake pkdemo/root --name pkdemo --output images'
+prefixkit sysext bake pkdemo/root --name pkdemo --output images
+
+step 'Read the image back' 'prefixkit sysext inspect images/pkdemo.raw'
+prefixkit sysext inspect images/pkdemo.raw
+
+step 'Would systemd merge it here? A real merge into a scratch root, running the program' "prefixkit sysext check images/pkdemo.raw --run ${P}/usr/bin/hello"
+prefixkit sysext check images/pkdemo.raw --run "${P}/usr/bin/hello"
+
+step 'And on a Flatcar host? (ID=flatcar, SYSEXT_LEVEL=1.0): systemd skips an ID=fedora image, and says why' 'prefixkit sysext check ... --os-release flatcar-os-release'
+printf 'ID=flatcar\nVERSION_ID=4081.2.0\nSYSEXT_LEVEL=1.0\n' >"${work}/flatcar-os-release"
+prefixkit sysext bake pkdemo/root --name pkdemo-fedora --os fedora --sysext-level 1.0 --output images --quiet
+prefixkit sysext check images/pkdemo-fedora.raw --os-release "${work}/flatcar-os-release" || echo "(exit $?)"

@@ -9,11 +9,21 @@ declare -A PACKAGES=(
 	[git]=git [bash]=bash [sha256sum]=coreutils
 	# metro: multi-threaded compressors, xattrs and ACLs, the busybox rootfs of the tests and the demo
 	[pixz]=pixz [pigz]=pigz [lbzip2]=lbzip2 [setfattr]=attr [setfacl]=acl [busybox]=busybox-static [curl]=curl
+	# sysext: image tools, systemd's own checks, loop devices; gcc and patchelf build the test prefix
+	[mksquashfs]=squashfs-tools [unsquashfs]=squashfs-tools [mkfs.erofs]=erofs-utils [fsck.erofs]=erofs-utils
+	[systemd-sysext]=systemd [systemd-dissect]=systemd-container [losetup]=mount [gcc]=gcc [patchelf]=patchelf
+)
+# file -> Debian package, for what is not a command
+declare -A FILES=(
+	[/usr/include/stdio.h]=libc6-dev
 )
 
 missing=()
 for cmd in "${!PACKAGES[@]}"; do
 	command -v "${cmd}" >/dev/null 2>&1 || missing+=("${PACKAGES[${cmd}]}")
+done
+for file in "${!FILES[@]}"; do
+	[[ -e ${file} ]] || missing+=("${FILES[${file}]}")
 done
 if (( ${#missing[@]} == 0 )); then exit 0; fi
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

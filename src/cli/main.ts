@@ -8,8 +8,8 @@ export async function main(args: readonly string[], scriptName = 'prefixkit'): P
 }
 
 async function parse(args: readonly string[], scriptName: string): Promise<void> {
-  const [{ default: yargs }, { prefixCommand, setupCommand }, { diagnoseCommand }, { templateCommand }, { metroCommand }] = await Promise.all([
-    import('yargs'), import('./prefix.js'), import('./diagnose.js'), import('./template.js'), import('./metro.js'),
+  const [{ default: yargs }, { prefixCommand, setupCommand }, { diagnoseCommand }, { templateCommand }, { metroCommand }, { sysextCommand }, { verifyCommand }] = await Promise.all([
+    import('yargs'), import('./prefix.js'), import('./diagnose.js'), import('./template.js'), import('./metro.js'), import('./sysext.js'), import('./verify.js'),
   ]);
   const base = yargs([...args]).scriptName(scriptName);
   // setup_prefix is Flatcar's name for `prefixkit prefix setup`, with Flatcar's usage line.
@@ -18,6 +18,8 @@ async function parse(args: readonly string[], scriptName: string): Promise<void>
     : base.usage('usage: $0 <command> [options]')
       .command(prefixCommand)
       .command(metroCommand)
+      .command(sysextCommand)
+      .command(verifyCommand)
       .command(diagnoseCommand)
       .command(templateCommand)
       .completion('completion', 'Print a bash/zsh completion script (source it from your shell rc)')

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { elfIdent, type ElfIdent } from '../../elf/ident.js';
 import { UsageError } from '../../util/errors.js';
 import { findInRoot, inRootfs, resolveInRoot, type HostOf } from './rootpath.js';
 import { readTextOr } from '../../util/fs.js';
@@ -35,7 +36,7 @@ export function checkChrootArch(rootfs: string, o: ArchCheck = {}): void {
 /** checkChrootArch for a program already found (at `inside`, through `hostOf`). */
 export function checkProgramArch(rootfs: string, program: string, inside: string, hostOf: HostOf, executor: Executor, binfmtDir: string): void {
   const elf = elfBehindScripts(inside, hostOf);
-  const host = elfIdentity(readHead('/proc/self/exe'));
+  const host = elfIdent(readHead('/proc/self/exe'));
   if (!elf || !host || runsNatively(host, elf.id)) return;
   const arch = archName(elf.id);
   const handler = binfmtHandler(elf.head, binfmtDir);
@@ -47,7 +48,7 @@ export function checkProgramArch(rootfs: string, program: string, inside: string
   }
 }
 
-interface ElfId { readonly machine: number; readonly bits: 32 | 64; readonly bigEndian: boolean }
+type ElfId = ElfIdent;
 
 /** e_machine, class and byte order of the Linux architectures qemu-user emulates, named as qemu names them. */
 const ARCHES: ReadonlyArray<readonly [name: string, machine: number, bits: 32 | 64, bigEndian: boolean]> = [
@@ -69,15 +70,15 @@ function runsNatively(host: ElfId, id: ElfId): boolean {
 }
 
 function archName(id: ElfId): string {
-  const a = ARCHES.find(([, m, bits, be]) => m === id.machine && bits === id.bits && be === id.bigEndian);
-  return a ? a[0] : `ELF machine ${id.machine} (${id.bits}-bit ${id.bigEndian ? 'big' : 'little'}-endian)`;
+  const a = ARCHES.find(([, m, bits, be]) => m === id.machine && bits === id.bits && be === !id.littleEndian);
+  return a ? a[0] : `ELF machine ${id.machine} (${id.bits}-bit ${id.littleEndian ? 'little' : 'big'}-endian)`;
 }
 
 /** The ELF header of `inside`, following `#!` interpreters (a script's architecture is its interpreter's). */
 function elfBehindScripts(inside: string, hostOf: HostOf): { inside: string; head: Buffer; id: ElfId } | undefined {
   for (let depth = 0; depth < 4; depth++) {
     const head = readHead(hostOf(inside));
-    const id = elfIdentity(head);
+    const id = elfIdent(head);
     if (id) return { inside, head, id };
     const interpreter = /^#!\s*(\S+)/.exec(head.toString('latin1'))?.[1];
     if (!interpreter) return undefined;
@@ -88,14 +89,6 @@ function elfBehindScripts(inside: string, hostOf: HostOf): { inside: string; hea
   return undefined;
 }
 
-function elfIdentity(head: Buffer): ElfId | undefined {
-  if (head.length < 20 || head.readUInt32BE(0) !== 0x7f454c46) return undefined;
-  const cls = head[4];
-  const data = head[5];
-  if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) return undefined;
-  const bigEndian = data === 2;
-  return { machine: bigEndian ? head.readUInt16BE(18) : head.readUInt16LE(18), bits: cls === 1 ? 32 : 64, bigEndian };
-}
 
 /** binfmt_misc magics look at most 128 bytes into the file (BINPRM_BUF_SIZE before Linux 5.1). */
 function readHead(path: string): Buffer {

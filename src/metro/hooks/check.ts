@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../../util/errors.js';
 import { checkChrootArch, type Executor } from './arch.js';
-import { findTool } from './tools.js';
+import { findTool, tool } from '../../util/tools.js';
 
 /** The tools each executor runs, and how to get them. */
 const NEEDS: Readonly<Record<Executor, ReadonlyArray<readonly [tool: string, fix: string]>>> = {
@@ -22,3 +22,6 @@ export function checkExecutor(rootfs: string | undefined, executor: Executor, wi
   }
   if (rootfs && existsSync(rootfs)) checkChrootArch(rootfs, { executor });
 }
+
+/** A tool checkExecutor has required, for running inner-chroot hooks. */
+export const chrootTool = (name: string): string => tool(name, 'to run inner-chroot hooks');

@@ -16,7 +16,8 @@ import { shq } from '../../util/shell.js';
 import { createTargets, SPECIAL_DIRS, type PlannedBinds } from './binds.js';
 import { KILL_AFTER_MS, signalGroup } from './group.js';
 import { inRootfs, isWithin, resolveInRoot, type InsidePath } from './rootpath.js';
-import { tool, toolPath } from './tools.js';
+import { toolPath } from '../../util/tools.js';
+import { chrootTool } from './check.js';
 
 export interface ChrootOptions {
   readonly log: Log;
@@ -44,7 +45,7 @@ export class Chroot {
   /** The argv that runs one command in the chroot. */
   argv(entrypoint: readonly string[], command: string): string[] {
     const ns = `/proc/${this.holder.child.pid}/ns`;
-    return [tool('nsenter'), `--mount=${ns}/mnt`, `--pid=${ns}/pid_for_children`, '--', tool('chroot'), this.root, ...entrypoint, command];
+    return [chrootTool('nsenter'), `--mount=${ns}/mnt`, `--pid=${ns}/pid_for_children`, '--', chrootTool('chroot'), this.root, ...entrypoint, command];
   }
 
   /** Ends the namespace (and anything the hook left running in it), then removes what we added to the rootfs. */
@@ -77,7 +78,7 @@ interface Layout { readonly proc: string; readonly sys: string; readonly dev: st
 function holderScript(root: string, at: Layout, binds: PlannedBinds): string {
   const p = (inside: string) => root + inside;
   const dev = (name: string) => `${p(at.dev)}/${name}`;
-  const mount = (...args: string[]) => [tool('mount'), ...args].map(shq).join(' ');
+  const mount = (...args: string[]) => [chrootTool('mount'), ...args].map(shq).join(' ');
   return [
     'set -e',
     mount('-t', 'proc', '-o', 'nosuid,nodev,noexec', 'proc', p(at.proc)),
@@ -99,7 +100,7 @@ interface Holder { readonly child: ChildProcess; readonly closed: Promise<unknow
 
 async function startHolder(script: string, signal: AbortSignal | undefined): Promise<Holder> {
   signal?.throwIfAborted();
-  const child = spawn(tool('unshare'), ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', script], {
+  const child = spawn(chrootTool('unshare'), ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', script], {
     cwd: '/', env: { PATH: toolPath() }, stdio: ['pipe', 'pipe', 'pipe'], detached: true,
   });
   const closed = new Promise((resolve) => child.once('close', resolve));

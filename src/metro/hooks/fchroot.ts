@@ -5,7 +5,7 @@
  */
 import { lstatSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { BindMount } from './binds.js';
-import { tool } from './tools.js';
+import { chrootTool } from './check.js';
 
 export interface FchrootOptions {
   readonly debug: boolean;
@@ -15,8 +15,8 @@ export interface FchrootOptions {
 /** `unshare … fchroot -v [--debug] --preserve-env [--cpu=X] [--bind=src:dst …] <rootfs> entrypoint… command`. */
 export function fchrootArgv(rootfs: string, binds: readonly BindMount[], o: FchrootOptions, entrypoint: readonly string[], command: string): string[] {
   return [
-    tool('unshare'), '--mount', '--propagation', 'private', '--',
-    tool('fchroot'), '-v', ...(o.debug ? ['--debug'] : []), '--preserve-env', ...(o.cpu ? [`--cpu=${o.cpu}`] : []),
+    chrootTool('unshare'), '--mount', '--propagation', 'private', '--',
+    chrootTool('fchroot'), '-v', ...(o.debug ? ['--debug'] : []), '--preserve-env', ...(o.cpu ? [`--cpu=${o.cpu}`] : []),
     ...binds.map((b) => `--bind=${b.source}:${b.target}`),
     rootfs, ...entrypoint, command,
   ];

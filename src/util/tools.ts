@@ -1,11 +1,11 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Failure } from '../../util/errors.js';
+import { Failure } from './errors.js';
 
 /**
- * The PATH prefixkit finds the system tools it runs with (unshare, mount, fchroot…): its own PATH
- * plus the sbin directories, which a user's PATH often lacks. Never the hook's PATH, which a job
- * option may have replaced.
+ * The PATH prefixkit finds the system tools it runs with (unshare, mount, mksquashfs, fchroot…):
+ * its own PATH plus the sbin directories, which a user's PATH often lacks. Never a hook's PATH,
+ * which a job option may have replaced.
  */
 export function toolPath(): string {
   const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean);
@@ -26,9 +26,9 @@ export function findTool(name: string): string | undefined {
   return undefined;
 }
 
-/** findTool for a tool checkExecutor has already required. */
-export function tool(name: string): string {
+/** findTool for a tool a check before the work has already required; `purpose` says what needs it. */
+export function tool(name: string, purpose: string): string {
   const path = findTool(name);
-  if (!path) throw new Failure(`${name} is not installed (needed to run inner-chroot hooks)`);
+  if (!path) throw new Failure(`${name} is not installed (needed ${purpose})`);
   return path;
 }
