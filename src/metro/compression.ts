@@ -3,8 +3,7 @@
  * when extracting a download (never from its name, which may lie). Each maps to the fastest
  * multi-threaded tool present, falling back to the classic single-threaded one.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { isInstalled } from '../util/tools.js';
 
 export type Compression = 'xz' | 'zstd' | 'gzip' | 'bzip2' | 'none';
 
@@ -32,31 +31,23 @@ export function compressionOfMagic(head: Uint8Array): Compression {
 }
 
 /** argv of a filter that compresses stdin to stdout with every core; undefined for 'none'. */
-export function compressorArgv(c: Compression, path = process.env.PATH ?? ''): string[] | undefined {
+export function compressorArgv(c: Compression): string[] | undefined {
   switch (c) {
     case 'xz': return ['xz', '-T0', '-c'];
     case 'zstd': return ['zstd', '-T0', '-q', '-c'];
-    case 'gzip': return onPath('pigz', path) ? ['pigz', '-c'] : ['gzip', '-c'];
-    case 'bzip2': return onPath('lbzip2', path) ? ['lbzip2', '-c'] : ['bzip2', '-c'];
+    case 'gzip': return isInstalled('pigz') ? ['pigz', '-c'] : ['gzip', '-c'];
+    case 'bzip2': return isInstalled('lbzip2') ? ['lbzip2', '-c'] : ['bzip2', '-c'];
     case 'none': return undefined;
   }
 }
 
 /** argv of a filter that decompresses stdin to stdout; undefined for 'none'. */
-export function decompressorArgv(c: Compression, path = process.env.PATH ?? ''): string[] | undefined {
+export function decompressorArgv(c: Compression): string[] | undefined {
   switch (c) {
     case 'xz': return ['xz', '-T0', '-d', '-c'];
     case 'zstd': return ['zstd', '-T0', '-q', '-d', '-c'];
-    case 'gzip': return onPath('pigz', path) ? ['pigz', '-d', '-c'] : ['gzip', '-d', '-c'];
-    case 'bzip2': return onPath('lbzip2', path) ? ['lbzip2', '-d', '-c'] : ['bzip2', '-d', '-c'];
+    case 'gzip': return isInstalled('pigz') ? ['pigz', '-d', '-c'] : ['gzip', '-d', '-c'];
+    case 'bzip2': return isInstalled('lbzip2') ? ['lbzip2', '-d', '-c'] : ['bzip2', '-d', '-c'];
     case 'none': return undefined;
   }
-}
-
-/** Whether an executable of this name is on PATH. */
-export function onPath(cmd: string, path = process.env.PATH ?? ''): boolean {
-  return path.split(delimiter).some((dir) => {
-    if (!dir) return false;
-    try { accessSync(join(dir, cmd), constants.X_OK); return true; } catch { return false; }
-  });
 }

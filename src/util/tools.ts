@@ -26,6 +26,8 @@ export function findTool(name: string): string | undefined {
   return undefined;
 }
 
+export const isInstalled = (name: string): boolean => findTool(name) !== undefined;
+
 /** findTool for a tool a check before the work has already required; `purpose` says what needs it. */
 export function tool(name: string, purpose: string): string {
   const path = findTool(name);

@@ -7,16 +7,13 @@
  * pipe closes) the kernel kills whatever is left in the namespace and the mounts vanish with it.
  * Nothing is ever mounted in the host's namespace.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Failure } from '../../util/errors.js';
+import { Holder } from '../../util/holder.js';
 import type { Log } from '../../util/log.js';
 import { shq } from '../../util/shell.js';
 import { createTargets, SPECIAL_DIRS, type PlannedBinds } from './binds.js';
-import { KILL_AFTER_MS, signalGroup } from './group.js';
 import { inRootfs, isWithin, resolveInRoot, type InsidePath } from './rootpath.js';
-import { toolPath } from '../../util/tools.js';
 import { chrootTool } from './check.js';
 
 export interface ChrootOptions {
@@ -32,7 +29,8 @@ export async function openChroot(root: string, binds: PlannedBinds, o: ChrootOpt
   const placeholder = resolv?.placeholder ? createPlaceholder(resolv.placeholder) : undefined;
   try {
     const script = holderScript(root, { proc: proc!, sys: sys!, dev: dev!, resolv: resolv?.target }, binds);
-    return new Chroot(root, await startHolder(script, o.signal), placeholder);
+    const holder = await Holder.start(chrootTool('unshare'), ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private'], script, 'the chroot', o.signal);
+    return new Chroot(root, holder, placeholder);
   } catch (e) {
     placeholder?.remove();
     throw e;
@@ -44,18 +42,13 @@ export class Chroot {
 
   /** The argv that runs one command in the chroot. */
   argv(entrypoint: readonly string[], command: string): string[] {
-    const ns = `/proc/${this.holder.child.pid}/ns`;
+    const ns = this.holder.ns;
     return [chrootTool('nsenter'), `--mount=${ns}/mnt`, `--pid=${ns}/pid_for_children`, '--', chrootTool('chroot'), this.root, ...entrypoint, command];
   }
 
   /** Ends the namespace (and anything the hook left running in it), then removes what we added to the rootfs. */
   async close(): Promise<void> {
-    const { child, closed } = this.holder;
-    child.stdin!.end();
-    if (!(await Promise.race([closed.then(() => true), delay(KILL_AFTER_MS, false, { ref: false })]))) {
-      signalGroup(child.pid!, 'SIGKILL');
-      await closed;
-    }
+    await this.holder.close();
     this.placeholder?.remove();
   }
 }
@@ -94,35 +87,6 @@ function holderScript(root: string, at: Layout, binds: PlannedBinds): string {
     'echo ready',
     'read -r _ || :',
   ].join('\n');
-}
-
-interface Holder { readonly child: ChildProcess; readonly closed: Promise<unknown> }
-
-async function startHolder(script: string, signal: AbortSignal | undefined): Promise<Holder> {
-  signal?.throwIfAborted();
-  const child = spawn(chrootTool('unshare'), ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', script], {
-    cwd: '/', env: { PATH: toolPath() }, stdio: ['pipe', 'pipe', 'pipe'], detached: true,
-  });
-  const closed = new Promise((resolve) => child.once('close', resolve));
-  // Ending the stdin of a holder that is already gone fails with EPIPE: gone is what we wanted.
-  child.stdin!.on('error', () => {});
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  let onAbort = () => {};
-  const ready = await new Promise<boolean>((resolve) => {
-    let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); if (stdout.includes('ready\n')) resolve(true); });
-    child.once('error', () => resolve(false));
-    void closed.then(() => resolve(false));
-    onAbort = () => resolve(false);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  signal?.removeEventListener('abort', onAbort);
-  if (ready) return { child, closed };
-  if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-  await closed;
-  signal?.throwIfAborted();
-  throw new Failure(`could not set up the chroot: ${stderr.trim().split('\n').at(-1) || 'the namespace holder exited'}`);
 }
 
 /** /proc, /sys or /dev of the rootfs (created when missing), as a canonical inside path. */

@@ -19,7 +19,7 @@ export interface GroupOptions {
 }
 
 /** How long a process group has between SIGTERM and SIGKILL. */
-export const KILL_AFTER_MS = 5000;
+const KILL_AFTER_MS = 5000;
 /** Output still arriving after the command exited comes from something it left running; we read it this long. */
 const OUTPUT_GRACE_MS = 1000;
 

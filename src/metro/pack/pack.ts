@@ -15,7 +15,8 @@ import { createGzip } from 'node:zlib';
 import { Failure, UsageError } from '../../util/errors.js';
 import { writeAtomic } from '../../util/fs.js';
 import { formatProgress, type Log } from '../../util/log.js';
-import { compressionOfName, compressorArgv, onPath, TARBALL_SUFFIXES } from '../compression.js';
+import { isInstalled } from '../../util/tools.js';
+import { compressionOfName, compressorArgv, TARBALL_SUFFIXES } from '../compression.js';
 import type { TarformersSpec } from '../job.js';
 import { writeArchive } from './archive.js';
 import { digestsText, writeHashed, type Digest } from './digests.js';
@@ -63,7 +64,7 @@ export function validateOutput(name: string, tarformers?: TarformersSpec | null)
     throw new UsageError(`output.name ${JSON.stringify(name)} is not a tarball name: it must end in one of ${TARBALL_SUFFIXES.join(', ')}`);
   }
   compileFilter(tarformers);
-  const missing = ['tar', ...(compressorArgv(compression)?.slice(0, 1) ?? [])].filter((tool) => !onPath(tool));
+  const missing = ['tar', ...(compressorArgv(compression)?.slice(0, 1) ?? [])].filter((tool) => !isInstalled(tool));
   if (missing.length) throw new UsageError(`output.name ${JSON.stringify(name)} needs ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not on PATH`);
 }
 

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import { UsageError } from '../../util/errors.js';
-import { onPath } from '../compression.js';
+import { isInstalled } from '../../util/tools.js';
 import { checkExecutor } from '../hooks/hook.js';
 import type { Job } from '../job.js';
 import { validateOutput } from '../pack/pack.js';
@@ -26,7 +26,7 @@ export function validateRun(plan: RunPlan, job: Job, uid = process.getuid?.()): 
       if (!s.target) bad('source.target', 'is empty: the http source needs the path to download to');
       validateHttpSource(s.uri, s.checksum || undefined);
     }
-    if (s.type === 'anise' && !onPath('anise')) bad('source.type', 'anise is not installed (not on PATH): install anise, or use an http source with uri and target');
+    if (s.type === 'anise' && !isInstalled('anise')) bad('source.type', 'anise is not installed (not on PATH): install anise, or use an http source with uri and target');
   } else if (kinds.has('pack') && plan.flags.cleanup && !plan.flags.resume) {
     throw new UsageError('--skip-source-phase with --cleanup would pack an empty rootfs: add --cleanup=false to reuse the rootfs of an earlier run');
   }
