@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findTool } from '../util/tools.js';
+import { interruptible } from '../util/interrupt.js';
 import { Failure, UsageError } from '../util/errors.js';
 import { writeAtomic } from '../util/fs.js';
 import { formatBytes, type Log } from '../util/log.js';
@@ -136,44 +137,31 @@ export function formatBakePlan(p: BakePlan): string {
  * partial image are removed, and an existing NAME.raw is only ever replaced by a complete one.
  */
 export async function executeBake(p: BakePlan, log: Log): Promise<BakeResult> {
-  const abort = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => abort.abort(new BakeInterrupted(sig, p.name));
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, onSignal);
   for (const w of p.warnings) log.warn(w);
   try {
-    log.step(1, 3, 'stage', `release layer for ${p.name}`);
-    await makeStage(p.stageDir, p.layer, p.releasePath, p.releaseText);
-    log.step(2, 3, 'image', `${p.format} image of ${p.input}`);
-    log.info(`$ ${shellLine(p.toolArgv, p.env)}`);
-    await log.spin(`building ${p.name}.raw (${p.format})`, (detail) => watchSize(p.tempImage, detail, () =>
-      run(p.argv, { cwd: p.stageDir, env: { ...process.env, ...p.env }, log, label: p.toolArgv[0]!.replace(/.*\//, ''), signal: abort.signal })));
-    abort.signal.throwIfAborted();
-    log.step(3, 3, 'publish', p.image);
-    const sha256 = await sha256Of(p.tempImage, abort.signal);
-    const { size: bytes } = await stat(p.tempImage);
-    if (!p.force && (await stat(p.image).catch(() => undefined))) throw new Failure(`${p.image} appeared while baking: not replaced (use --force)`);
-    await rename(p.tempImage, p.image);
-    await writeAtomic(p.checksum, `${sha256}  ${p.name}.raw\n`);
-    log.info(summary(p, sha256, bytes));
-    return { image: p.image, sha256, bytes };
-  } catch (e) {
-    throw abort.signal.aborted ? abort.signal.reason : e;
+    return await interruptible(`${p.name}.raw was not written`, (signal) => buildImage(p, log, signal));
   } finally {
-    for (const s of signals) process.off(s, onSignal);
     await rm(p.tempImage, { force: true });
     await removeStage(p.stageDir);
   }
 }
 
-/** A bake stopped by a signal: exits 128 + the signal number, as a shell reports it. */
-class BakeInterrupted extends Failure {
-  override name = 'BakeInterrupted';
-  override readonly exitCode: number;
-  constructor(signal: NodeJS.Signals, name: string) {
-    super(`interrupted by ${signal}: ${name}.raw was not written`);
-    this.exitCode = 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]!;
-  }
+async function buildImage(p: BakePlan, log: Log, signal: AbortSignal): Promise<BakeResult> {
+  log.step(1, 3, 'stage', `release layer for ${p.name}`);
+  await makeStage(p.stageDir, p.layer, p.releasePath, p.releaseText);
+  log.step(2, 3, 'image', `${p.format} image of ${p.input}`);
+  log.info(`$ ${shellLine(p.toolArgv, p.env)}`);
+  await log.spin(`building ${p.name}.raw (${p.format})`, (detail) => watchSize(p.tempImage, detail, () =>
+    run(p.argv, { cwd: p.stageDir, env: { ...process.env, ...p.env }, log, label: p.toolArgv[0]!.replace(/.*\//, ''), signal })));
+  signal.throwIfAborted();
+  log.step(3, 3, 'publish', p.image);
+  const sha256 = await sha256Of(p.tempImage, signal);
+  const { size: bytes } = await stat(p.tempImage);
+  if (!p.force && (await stat(p.image).catch(() => undefined))) throw new Failure(`${p.image} appeared while baking: not replaced (use --force)`);
+  await rename(p.tempImage, p.image);
+  await writeAtomic(p.checksum, `${sha256}  ${p.name}.raw\n`);
+  log.info(summary(p, sha256, bytes));
+  return { image: p.image, sha256, bytes };
 }
 
 function summary(p: BakePlan, sha256: string, bytes: number): string {

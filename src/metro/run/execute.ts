@@ -5,7 +5,7 @@
  * a failed one, so that --resume can continue from the failed step.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { Failure } from '../../util/errors.js';
+import { interruptible } from '../../util/interrupt.js';
 import { formatBytes, type Log } from '../../util/log.js';
 import { run } from '../../util/run.js';
 import { runHook } from '../hooks/hook.js';
@@ -15,28 +15,11 @@ import { hookEnv } from './env.js';
 import { outputEnv, type RunPlan, type RunStep, type SourcePlan } from './plan.js';
 import { lockWorkspace, readState, removeRootfs, statePath, writeState, type RunState } from './workspace.js';
 
-/** A run stopped by a signal: exits 128 + the signal number, as a shell reports it. */
-export class Interrupted extends Failure {
-  override name = 'Interrupted';
-  override readonly exitCode: number;
-  constructor(signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}; the rootfs is kept: run again with --resume to continue from the interrupted step`);
-    this.exitCode = signal === 'SIGINT' ? 130 : 143;
-  }
-}
-
 export async function executeRun(plan: RunPlan, log: Log): Promise<void> {
   const release = lockWorkspace(plan.stateDir, plan.workspace);
-  const abort = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => abort.abort(new Interrupted(sig));
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    await walk(plan, log, abort.signal);
-  } catch (e) {
-    if (abort.signal.aborted) throw abort.signal.reason;
-    throw e;
+    await interruptible('the rootfs is kept: run again with --resume to continue from the interrupted step', (signal) => walk(plan, log, signal));
   } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     release();
   }
 }
