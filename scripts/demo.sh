@@ -60,7 +60,7 @@ prefixkit metro run --dry-run --specfile jobs/x86_64/busybox.yaml --job busybox-
 step 'Run it: download and extract the seed, run the hooks (inner ones in a chroot), pack a .tar.zst' 'prefixkit metro run --specfile jobs/x86_64/busybox.yaml --job busybox-demo'
 prefixkit metro run --specfile jobs/x86_64/busybox.yaml --job busybox-demo
 find output -type f | sort
-zstd -dc output/demo/*.tar.zst | tar -tv --numeric-owner | head -8
+zstd -dc output/demo/*.tar.zst | tar -tv --numeric-owner | sed -n 1,8p
 
 # sysext: a tiny real prefix (a program built for /usr/local/pkdemo, with its own glibc and
 # loader), checked for self-containment, baked, read back, and merged by systemd-sysext.
