@@ -104,14 +104,15 @@ describe('sysext check', () => {
     const img = image('pkdemo', 'ID=_any\n');
     const notRaw = join(base, 'pkdemo.img');
     writeFileSync(notRaw, '');
-    const cases: Array<[Promise<unknown>, string]> = [
-      [checkImage(join(base, 'absent.raw'), {}, log), `${join(base, 'absent.raw')}: no such image file`],
-      [checkImage(notRaw, {}, log), `${notRaw}: systemd-sysext only merges NAME.raw files; rename it`],
-      [checkImage(img, { osRelease: join(base, 'nope') }, log), `--os-release ${join(base, 'nope')}: cannot read the file`],
-      [checkImage(img, { osRelease: osRelease('noid', 'NAME=x\n') }, log), `--os-release ${join(base, 'noid.os-release')}: no ID= line, so it is not an os-release file`],
+    // Each check starts only when awaited, so no rejection waits unhandled for its turn.
+    const cases: Array<[() => Promise<unknown>, string]> = [
+      [() => checkImage(join(base, 'absent.raw'), {}, log), `${join(base, 'absent.raw')}: no such image file`],
+      [() => checkImage(notRaw, {}, log), `${notRaw}: systemd-sysext only merges NAME.raw files; rename it`],
+      [() => checkImage(img, { osRelease: join(base, 'nope') }, log), `--os-release ${join(base, 'nope')}: cannot read the file`],
+      [() => checkImage(img, { osRelease: osRelease('noid', 'NAME=x\n') }, log), `--os-release ${join(base, 'noid.os-release')}: no ID= line, so it is not an os-release file`],
     ];
-    for (const [p, message] of cases) {
-      const e = await p.catch((err: unknown) => err);
+    for (const [check, message] of cases) {
+      const e = await check().catch((err: unknown) => err);
       expect(e).toBeInstanceOf(UsageError);
       expect((e as Error).message).toBe(message);
     }
