@@ -4,7 +4,7 @@
  * at most its own release file. Every check adds to one list, so the user sees all problems at once.
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { ARCHITECTURES, imageNameProblem, systemdArch, type ReleaseFields } from './release.js';
 
 /** Where the release file lives in the image; NAME is appended. */
@@ -80,11 +80,16 @@ async function checkReleaseFiles(dir: string, name: string, f: Findings): Promis
   }
 }
 
-/** The output side: a directory outside the input, and no image there unless --force. */
+/**
+ * The output side: a directory outside the input (created when missing, like mkdir -p, if its
+ * nearest existing parent is a directory), and no image there unless --force.
+ */
 export async function checkOutput(input: string, outputDir: string, image: string, force: boolean, f: Findings): Promise<void> {
-  const out = await kindOf(outputDir, true);
-  if (out.kind !== 'dir') { f.problems.push(`output directory ${outputDir} ${out.kind === 'absent' ? 'does not exist: create it or choose another --output' : `is a ${out.kind}`}`); return; }
-  const inside = relative(await realpath(input).catch(() => input), await realpath(outputDir));
+  let parent = outputDir;
+  while ((await kindOf(parent, true)).kind === 'absent' && dirname(parent) !== parent) parent = dirname(parent);
+  const out = await kindOf(parent, true);
+  if (out.kind !== 'dir') { f.problems.push(`output directory ${outputDir} ${parent === outputDir ? `is a ${out.kind}` : `cannot be created: ${parent} is a ${out.kind}`}`); return; }
+  const inside = relative(await realpath(input).catch(() => input), join(await realpath(parent), relative(parent, outputDir)));
   if (!inside.startsWith('..') && !isAbsolute(inside)) f.problems.push(`output directory ${outputDir} is inside the input tree: choose another --output`);
   const existing = await kindOf(image);
   if (existing.kind === 'dir') f.problems.push(`${image} is a directory`);

@@ -6,8 +6,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { findTool } from '../util/tools.js';
 import { interruptible } from '../util/interrupt.js';
 import { Failure, UsageError } from '../util/errors.js';
@@ -148,6 +148,7 @@ export async function executeBake(p: BakePlan, log: Log): Promise<BakeResult> {
 
 async function buildImage(p: BakePlan, log: Log, signal: AbortSignal): Promise<BakeResult> {
   log.step(1, 3, 'stage', `release layer for ${p.name}`);
+  await mkdir(dirname(p.image), { recursive: true });
   await makeStage(p.stageDir, p.layer, p.releasePath, p.releaseText);
   log.step(2, 3, 'image', `${p.format} image of ${p.input}`);
   log.info(`$ ${shellLine(p.toolArgv, p.env)}`);

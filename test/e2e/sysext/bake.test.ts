@@ -296,6 +296,16 @@ describe('sysext bake: refusals', () => {
     }
   });
 
+  it('creates a missing output directory like mkdir -p, and refuses one a file stands in the way of', async () => {
+    const nested = join(outDir(), 'images/v1');
+    const r = await bake({ outputDir: nested });
+    expect(r.image).toBe(join(nested, 'pkdemo.raw'));
+    expect(readdirSync(nested).sort()).toEqual(['pkdemo.raw', 'pkdemo.raw.sha256']);
+    const blocked = outDir();
+    writeFileSync(join(blocked, 'file'), '');
+    expect(await refusal({ outputDir: join(blocked, 'file/sub') })).toContain(`output directory ${join(blocked, 'file/sub')} cannot be created: ${join(blocked, 'file')} is a file`);
+  });
+
   it('refuses an output directory inside the input, and a release dir that is a symlink', async () => {
     expect(await refusal({ outputDir: join(tree, 'usr') })).toContain('is inside the input tree');
     const linked = smallTree((root) => { mkdirSync(join(root, 'usr/lib64')); symlinkSync('lib64', join(root, 'usr/lib')); });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,6 @@ function prefix(): { scripts: string; root: string; out: string } {
   expect(r.status, r.stderr).toBe(0);
   const root = join(scripts, '__prefix__/amd64-usr/pkdemo/root');
   makeTinyPrefix(root);
-  mkdirSync(join(dir, 'out'));
   return { scripts, root, out: join(dir, 'out') };
 }
 
