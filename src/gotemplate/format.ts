@@ -3,6 +3,7 @@
  * Sprintf with Go's verbs, flags and its in-band error notation (`%!d(string=x)`, `%!(EXTRA …)`,
  * `%!v(MISSING)`). Output must match Go byte for byte, because templates print through it.
  */
+import { formatTime } from './funcs/timefmt.js';
 import { GoFloat, GoMap, GoStruct, GoTime, Value, goTypeName } from './value.js';
 
 /** Go's `fmt.Sprint(v)`, i.e. `%v` of one value. */
@@ -57,74 +58,9 @@ export interface GoStringer {
   String(): string;
 }
 
-/** time.Time.String(): `2006-01-02 15:04:05.999999999 -0700 MST`. */
+/** time.Time.String(), which Go defines as this layout (zone abbreviations from zoneinfo, as Format has them). */
 export function goTimeString(t: GoTime): string {
-  const { offset, abbrev } = zoneAt(t);
-  const secs = t.ns / 1_000_000_000n - (t.ns % 1_000_000_000n < 0n ? 1n : 0n);
-  const frac = Number(t.ns - secs * 1_000_000_000n);
-  const d = new Date(Number(secs + BigInt(offset)) * 1000);
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  let s = `${String(d.getUTCFullYear()).padStart(4, '0')}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ` +
-    `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
-  if (frac) s += '.' + String(frac).padStart(9, '0').replace(/0+$/, '');
-  const sign = offset < 0 ? '-' : '+';
-  const ao = Math.abs(offset);
-  s += ` ${sign}${p2(Math.floor(ao / 3600))}${p2(Math.floor((ao % 3600) / 60))} ${abbrev}`;
-  return s;
-}
-
-/** The UTC offset (seconds) and zone abbreviation of a time, as Go's zone database gives them. */
-export function zoneAt(t: GoTime): { offset: number; abbrev: string } {
-  const { name, offsetSeconds } = t.zone;
-  if (offsetSeconds !== undefined) return { offset: offsetSeconds, abbrev: name || offsetAbbrev(offsetSeconds) };
-  if (name === 'UTC' || name === '') return { offset: 0, abbrev: 'UTC' };
-  const tz = name === 'Local' ? process.env.TZ || undefined : name;
-  if (tz === undefined || tz === 'UTC' || tz === 'Etc/UTC') {
-    if (tz !== undefined || new Date(0).getTimezoneOffset() === 0) return { offset: 0, abbrev: 'UTC' };
-  }
-  const ms = Number(t.ns / 1_000_000n);
-  const parts = zoneFormatter(tz, 'longOffset').formatToParts(ms);
-  const off = parts.find((x) => x.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d\d):(\d\d)/.exec(off);
-  const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
-  const short = zoneFormatter(tz, 'short').formatToParts(ms).find((x) => x.type === 'timeZoneName')?.value ?? '';
-  // Intl knows few abbreviations outside the US ("GMT+2"); Go's tzdata has them, so ask a
-  // small table first and fall back to Go's numeric form ("+02") as tzdata does.
-  const abbrev = ZONE_ABBREV[`${tz}|${offset}`] ?? (/^[A-Z]{3,5}$/.test(short) ? short : offsetAbbrev(offset));
-  return { offset, abbrev };
-}
-
-// Intl formatters are costly to create: one per zone and style.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function zoneFormatter(tz: string | undefined, style: 'longOffset' | 'short'): Intl.DateTimeFormat {
-  const key = `${tz ?? ''}|${style}`;
-  let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })));
-  return f;
-}
-
-// Abbreviations from the IANA tz database for common zones (Intl only knows US ones).
-const ZONE_ABBREV: Record<string, string> = (() => {
-  const t: Record<string, string> = {};
-  const cet = ['Europe/Rome', 'Europe/Berlin', 'Europe/Paris', 'Europe/Madrid', 'Europe/Amsterdam', 'Europe/Vienna',
-    'Europe/Zurich', 'Europe/Brussels', 'Europe/Stockholm', 'Europe/Oslo', 'Europe/Copenhagen', 'Europe/Prague',
-    'Europe/Warsaw', 'Europe/Budapest'];
-  for (const z of cet) { t[`${z}|3600`] = 'CET'; t[`${z}|7200`] = 'CEST'; }
-  for (const z of ['Europe/London', 'Europe/Dublin']) { t[`${z}|0`] = 'GMT'; t[`${z}|3600`] = z.endsWith('London') ? 'BST' : 'IST'; }
-  for (const z of ['Europe/Athens', 'Europe/Helsinki', 'Europe/Kiev', 'Europe/Kyiv', 'Europe/Bucharest']) { t[`${z}|7200`] = 'EET'; t[`${z}|10800`] = 'EEST'; }
-  t['Asia/Tokyo|32400'] = 'JST';
-  t['Asia/Kolkata|19800'] = 'IST';
-  t['Asia/Shanghai|28800'] = 'CST';
-  t['Europe/Moscow|10800'] = 'MSK';
-  return t;
-})();
-
-function offsetAbbrev(offset: number): string {
-  const sign = offset < 0 ? '-' : '+';
-  const a = Math.abs(offset);
-  const h = String(Math.floor(a / 3600)).padStart(2, '0');
-  const m = Math.floor((a % 3600) / 60);
-  return m ? `${sign}${h}${String(m).padStart(2, '0')}` : `${sign}${h}`;
+  return formatTime(t, '2006-01-02 15:04:05.999999999 -0700 MST');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -127,3 +127,13 @@ describe('byte slices', () => {
     expect(sprintf('%v|%s|%q|%x|%X', [b, b, b, b, b])).toBe('[104 105]|hi|"hi"|6869|6869');
   });
 });
+
+describe('time.Time in %v (Time.String)', () => {
+  const ns = 1719820800n * 1_000_000_000n; // 2024-07-01 08:00:00 UTC
+  it('prints the zone abbreviation from zoneinfo, and an unnamed fixed zone as -0700 twice, as Go does', () => {
+    expect(formatV(new GoTime(ns, { name: 'UTC' }))).toBe('2024-07-01 08:00:00 +0000 UTC');
+    expect(formatV(new GoTime(ns, { name: 'Europe/Rome' }))).toBe('2024-07-01 10:00:00 +0200 CEST');
+    expect(formatV(new GoTime(ns, { name: 'America/New_York' }))).toBe('2024-07-01 04:00:00 -0400 EDT');
+    expect(formatV(new GoTime(ns, { name: '', offsetSeconds: 7200 }))).toBe('2024-07-01 10:00:00 +0200 +0200');
+  });
+});
